@@ -1,0 +1,3 @@
+from awsmfa_profiles.cli import main
+
+main()

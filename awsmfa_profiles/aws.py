@@ -1,0 +1,208 @@
+"""Everything that talks to AWS; the only module that imports botocore, and only when called.
+
+botocore rather than boto3: awsmfa needs three low-level calls, and boto3 would add
+s3transfer and its own session layer to every refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol, TypeVar
+
+from awsmfa_profiles import __version__
+from awsmfa_profiles.errors import AwsError, MfaCodeRejected
+from awsmfa_profiles.session import Session
+
+DEFAULT_REGION = "us-east-1"
+
+_KEYS_REJECTED = {"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException"}
+_THROTTLED = {
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "RequestThrottled",
+}
+_MFA_FAILED_MARKER = "multifactorauthentication failed"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class AwsTarget:
+    """Where requests go: the region, an explicit endpoint, and whose config settings apply."""
+
+    region: str = DEFAULT_REGION
+    endpoint_url: str | None = None
+    # A profile of ~/.aws/config whose settings (endpoint_url, ca_bundle, retries...)
+    # botocore should honour; None when the profile is not in any file yet.
+    config_profile: str | None = None
+
+
+@dataclass(frozen=True)
+class LongTermKeys:
+    access_key_id: str
+    secret_access_key: str
+    source: str  # how to name them in messages, e.g. "[dev-long-term]"
+
+    def __repr__(self) -> str:
+        return f"LongTermKeys({mask(self.access_key_id)}, source={self.source!r})"
+
+
+class Aws(Protocol):
+    """The AWS calls awsmfa makes, in the terms the rest of the code thinks in."""
+
+    def caller_arn(self) -> str: ...
+
+    def list_mfa_devices(self, user_name: str | None) -> list[str]: ...
+
+    def get_session_token(self, *, serial: str, code: str, duration: timedelta) -> Session: ...
+
+
+def mask(key_id: str) -> str:
+    """Name a key by its last four characters only."""
+    return f"****{key_id[-4:]}" if len(key_id) > 4 else "****"
+
+
+def connect(keys: LongTermKeys, target: AwsTarget) -> BotocoreAws:
+    """A client signed with the long-term keys, whatever AWS_* variables the shell holds."""
+    import botocore.config
+    import botocore.session
+
+    # AWS_PROFILE may name the very profile being created; botocore would refuse it
+    # as missing, so the profile is only set when it exists.
+    session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    if target.config_profile:
+        session.set_config_variable("profile", target.config_profile)
+    config = botocore.config.Config(
+        retries={"mode": "standard"},
+        connect_timeout=10,
+        read_timeout=20,
+        user_agent_extra=f"awsmfa/{__version__}",
+    )
+
+    def make(service: str) -> Any:
+        return session.create_client(
+            service,
+            region_name=target.region,
+            endpoint_url=target.endpoint_url,
+            aws_access_key_id=keys.access_key_id,
+            aws_secret_access_key=keys.secret_access_key,
+            aws_session_token=None,
+            config=config,
+        )
+
+    return BotocoreAws(make("sts"), lambda: make("iam"), keys)
+
+
+class BotocoreAws:
+    """The Aws calls over botocore clients; every botocore failure becomes an AwsError."""
+
+    def __init__(self, sts: Any, make_iam: Callable[[], Any], keys: LongTermKeys) -> None:
+        self._sts = sts
+        self._make_iam = make_iam
+        self._iam: Any = None
+        self._keys = keys
+
+    def caller_arn(self) -> str:
+        response = self._call("sts:GetCallerIdentity", self._sts.get_caller_identity)
+        return str(response["Arn"])
+
+    def list_mfa_devices(self, user_name: str | None) -> list[str]:
+        if self._iam is None:
+            self._iam = self._make_iam()
+        kwargs = {"UserName": user_name} if user_name else {}
+        serials: list[str] = []
+        paginator = self._iam.get_paginator("list_mfa_devices")
+        pages = self._call("iam:ListMFADevices", lambda: list(paginator.paginate(**kwargs)))
+        for page in pages:
+            serials.extend(str(device["SerialNumber"]) for device in page["MFADevices"])
+        return serials
+
+    def get_session_token(self, *, serial: str, code: str, duration: timedelta) -> Session:
+        response = self._call(
+            "sts:GetSessionToken",
+            lambda: self._sts.get_session_token(
+                SerialNumber=serial,
+                TokenCode=code,
+                DurationSeconds=int(duration.total_seconds()),
+            ),
+        )
+        return _session_from(response["Credentials"])
+
+    def _call(self, action: str, request: Callable[[], T]) -> T:
+        from botocore.exceptions import (
+            BotoCoreError,
+            ClientError,
+            ConnectionError,
+            HTTPClientError,
+        )
+
+        try:
+            return request()
+        except ClientError as error:
+            raise self._client_error(action, error) from None
+        except (ConnectionError, HTTPClientError) as error:
+            raise AwsError(
+                f"could not reach AWS for {action}: {_first_line(error)}",
+                hint="Check the network, a proxy, or --endpoint-url / AWS_ENDPOINT_URL.",
+            ) from None
+        except BotoCoreError as error:
+            raise AwsError(f"{action} failed: {_first_line(error)}") from None
+
+    def _client_error(self, action: str, error: Any) -> AwsError:
+        details = error.response.get("Error", {})
+        code = str(details.get("Code", "Unknown"))
+        message = str(details.get("Message", "")).strip()
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if _MFA_FAILED_MARKER in message.lower():
+            return MfaCodeRejected(
+                "AWS rejected the MFA code: it is wrong, expired, or was already used",
+                hint="A code is accepted only once; wait for the next one and try again.",
+            )
+        if code in _KEYS_REJECTED:
+            return AwsError(
+                f"AWS rejected the long-term keys in {self._keys.source} "
+                f"(access key {mask(self._keys.access_key_id)}): {code}",
+                hint=(
+                    "Check that both keys are copied whole and still active in the IAM "
+                    "console; create a new access key if they were deleted."
+                ),
+            )
+        if code == "AccessDenied" or code.endswith("AccessDeniedException"):
+            return AwsError(
+                f"permission missing: {action} was denied ({message or code})",
+                hint=f"Ask an administrator to allow {action} for your IAM user.",
+            )
+        if code in _THROTTLED:
+            return AwsError(
+                f"AWS is throttling requests ({code}) for {action}",
+                hint="Wait a minute and try again.",
+            )
+        if isinstance(status, int) and status >= 500:
+            return AwsError(
+                f"AWS failed with a server error for {action} (HTTP {status} {code})",
+                hint="This is on AWS's side; try again in a minute.",
+            )
+        return AwsError(f"{action} failed: {code}: {message}".rstrip(": "))
+
+
+def _session_from(credentials: Any) -> Session:
+    from datetime import timezone
+
+    expires_at = credentials["Expiration"]
+    if expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=timezone.utc)
+    return Session(
+        access_key_id=credentials["AccessKeyId"],
+        secret_access_key=credentials["SecretAccessKey"],
+        session_token=credentials["SessionToken"],
+        expires_at=expires_at.astimezone(timezone.utc).replace(microsecond=0),
+    )
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,315 @@
+"""The typer app: the only module that reads options, prints, prompts and exits."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import typer
+
+from awsmfa_profiles import __version__
+from awsmfa_profiles.errors import (
+    EXIT_FAILED,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    AwsmfaError,
+    UsageError,
+)
+from awsmfa_profiles.session import (
+    Status,
+    describe_duration,
+    format_expiration,
+    parse_duration,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="awsmfa",
+    help="Keep an MFA session profile in ~/.aws/credentials, shared by every terminal, "
+    "SDK and notebook.",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_debug = False
+
+
+# The edge: where defaults come from the environment.
+
+
+def credentials_path() -> Path:
+    configured = os.environ.get("AWS_SHARED_CREDENTIALS_FILE")
+    return Path(configured or "~/.aws/credentials").expanduser()
+
+
+def config_path() -> Path:
+    configured = os.environ.get("AWS_CONFIG_FILE")
+    return Path(configured or "~/.aws/config").expanduser()
+
+
+def default_profile() -> str:
+    return os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or "default"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# Output helpers.
+
+
+def say(text: str) -> None:
+    typer.echo(text)
+
+
+def note(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def fail(error: AwsmfaError) -> NoReturn:
+    note(f"awsmfa: error: {error.message}")
+    if error.hint:
+        note(error.hint)
+    raise typer.Exit(error.exit_code)
+
+
+def handles_errors(command: F) -> F:
+    """Turn every failure of a command into one message and its documented exit code."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except AwsmfaError as error:
+            fail(error)
+        except (KeyboardInterrupt, typer.Abort):
+            note("\nawsmfa: interrupted; nothing was written")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except typer.Exit:
+            raise
+        except Exception as error:
+            if _debug:
+                raise
+            # The type only: an unexpected exception's text could quote a secret.
+            note(f"awsmfa: unexpected error ({type(error).__name__}); nothing was written")
+            note("Run again with --debug for the traceback, and please report it.")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return run  # type: ignore[return-value]
+
+
+def describe_expiry(expires_at: datetime, now: datetime) -> str:
+    local = expires_at.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    return f"{format_expiration(expires_at)} ({local} local)"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        say(f"awsmfa {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback on unexpected errors."),
+) -> None:
+    """Exit codes: 0 ok, 1 failed or a refresh is needed, 2 usage or configuration
+    error, 130 interrupted."""
+    global _debug
+    _debug = debug
+
+
+WITHIN_HELP = "Treat a session with less than this left as expiring: 3600, 90m, 1h."
+
+
+@app.command()
+@handles_errors
+def refresh(
+    name: str = typer.Argument(
+        None, help="Profile to refresh; default $AWS_PROFILE, else 'default'.", show_default=False
+    ),
+    force: bool = typer.Option(False, "--force", "-f", help="Renew even if still valid."),
+    within: str = typer.Option("1h", help="Renew when less than this is left: 3600, 90m, 1h."),
+    duration: str = typer.Option("12h", help="Session length, 900 s to 36h: 3600, 90m, 12h."),
+    device: str = typer.Option(
+        None, help="MFA device ARN; default from the file, else discovered.", show_default=False
+    ),
+    code: str = typer.Option(
+        None, help="The 6-digit MFA code; default: ask on the terminal.", show_default=False
+    ),
+    region: str = typer.Option(
+        None,
+        help="AWS region; default $AWS_REGION, the profile's, else us-east-1.",
+        show_default=False,
+    ),
+    endpoint_url: str = typer.Option(
+        None,
+        help="Send every AWS request here (e.g. a local test endpoint).",
+        show_default=False,
+    ),
+) -> None:
+    """Get a new MFA session into [NAME] from the long-term keys in [NAME-long-term]."""
+    from awsmfa_profiles.aws import connect
+    from awsmfa_profiles.mfa import check_code, check_device
+    from awsmfa_profiles.refresh import (
+        Environment,
+        Refreshed,
+        RefreshOptions,
+        check_duration,
+    )
+    from awsmfa_profiles.refresh import (
+        refresh as run_refresh,
+    )
+
+    profile = name or default_profile()
+    options = RefreshOptions(
+        force=force,
+        within=_parse(within, "--within"),
+        duration=check_duration(_parse(duration, "--duration")),
+        device=None if device is None else check_device(device),
+        code=None if code is None else check_code(code),
+        region=region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
+        endpoint_url=endpoint_url,
+    )
+    interactive = sys.stdin.isatty()
+    env = Environment(
+        credentials_path=credentials_path(),
+        config_path=config_path(),
+        now=utc_now,
+        connect=connect,
+        ask_code=ask_code if interactive else None,
+        choose_device=choose_device if interactive else None,
+    )
+    outcome = run_refresh(profile, options, env)
+    now = utc_now()
+    if not isinstance(outcome, Refreshed):
+        left = describe_duration(outcome.expires_at - now)
+        say(
+            f"[{profile}] is valid until {describe_expiry(outcome.expires_at, now)}, "
+            f"{left} left; nothing to do (--force renews it now)."
+        )
+        return
+    if outcome.loosened_mode is not None:
+        note(
+            f"Tightened {credentials_path()} from {outcome.loosened_mode:04o} to 0600: "
+            "it holds secret keys."
+        )
+    if outcome.remembered_device:
+        note(f"Remembered MFA device {outcome.device} as aws_mfa_device in [{profile}-long-term].")
+    expires_at = outcome.session.expires_at
+    say(
+        f"[{profile}] refreshed: valid until {describe_expiry(expires_at, now)}, "
+        f"{describe_duration(expires_at - now)} from now."
+    )
+
+
+@app.command()
+@handles_errors
+def check(
+    names: list[str] = typer.Argument(
+        None,
+        help="Profiles to check; default every one with a [NAME-long-term].",
+        show_default=False,
+    ),
+    within: str = typer.Option("1h", help=WITHIN_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing when all are valid."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of lines."),
+) -> None:
+    """Report each session offline: valid, expiring, expired or missing. Exit 1 if any
+    needs a refresh."""
+    from awsmfa_profiles.check import check as run_check
+
+    now = utc_now()
+    results = run_check(
+        list(names or []),
+        credentials_path=credentials_path(),
+        now=now,
+        within=_parse(within, "--within"),
+    )
+    needs_refresh = any(result.status.needs_refresh for result in results)
+    if as_json:
+        say(
+            json.dumps(
+                [
+                    {
+                        "profile": result.profile,
+                        "status": result.status.value,
+                        "expires_at": None
+                        if result.expires_at is None
+                        else format_expiration(result.expires_at),
+                        "seconds_left": result.seconds_left,
+                    }
+                    for result in results
+                ],
+                indent=2,
+            )
+        )
+    elif needs_refresh or not quiet:
+        width = max(len(result.profile) for result in results)
+        for result in results:
+            say(_status_line(result.profile.ljust(width), result.status, result.expires_at, now))
+        for result in results:
+            if result.status.needs_refresh:
+                say(f"  run: awsmfa refresh {result.profile}")
+    if needs_refresh:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _status_line(label: str, state: Status, expires_at: datetime | None, now: datetime) -> str:
+    if expires_at is None:
+        return f"{label}  {state.value:<8}  never refreshed"
+    when = format_expiration(expires_at)
+    if state is Status.EXPIRED:
+        return f"{label}  {state.value:<8}  {describe_duration(now - expires_at)} ago, at {when}"
+    return f"{label}  {state.value:<8}  {describe_duration(expires_at - now)} left, until {when}"
+
+
+def _parse(text: str, option: str) -> timedelta:
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
+
+
+# Terminal interaction, passed into the core as plain functions.
+
+
+def ask_code(device: str, problem: str | None) -> str:
+    from awsmfa_profiles.mfa import is_code
+
+    if problem:
+        note(problem)
+    while True:
+        entered = str(typer.prompt(f"MFA code for {device}", err=True)).strip()
+        if is_code(entered):
+            return entered
+        note("A code is exactly 6 digits, as your authenticator app shows it; try again.")
+
+
+def choose_device(devices: list[str]) -> str:
+    note("Several MFA devices can be used:")
+    for number, serial in enumerate(devices, start=1):
+        note(f"  {number}. {serial}")
+    while True:
+        picked = str(typer.prompt(f"Use which device (1-{len(devices)})", err=True)).strip()
+        if picked.isdigit() and 1 <= int(picked) <= len(devices):
+            return devices[int(picked) - 1]
+        note(f"Enter a number from 1 to {len(devices)}.")
+
+
+def main() -> None:
+    app(prog_name="awsmfa")

@@ -1,0 +1,92 @@
+"""The session value, its expiry, and the pure decision of whether it needs a refresh."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+_DURATION_PART = re.compile(r"(\d+)([smhd]?)")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Session:
+    """Temporary credentials from STS; secrets are kept out of repr."""
+
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    session_token: str = field(repr=False)
+    expires_at: datetime
+
+
+class Status(str, enum.Enum):
+    VALID = "valid"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    MISSING = "missing"
+
+    @property
+    def needs_refresh(self) -> bool:
+        return self is not Status.VALID
+
+
+def status(expires_at: datetime | None, now: datetime, within: timedelta) -> Status:
+    """Whether a session expiring at `expires_at` is still good for `within` from `now`."""
+    if expires_at is None:
+        return Status.MISSING
+    left = expires_at - now
+    if left <= timedelta(0):
+        return Status.EXPIRED
+    if left < within:
+        return Status.EXPIRING
+    return Status.VALID
+
+
+def parse_expiration(text: str) -> datetime:
+    """Read an expiry as awsmfa, aws-mfa or any ISO 8601 writer left it; naive means UTC."""
+    cleaned = text.strip()
+    if cleaned.endswith(("Z", "z")):
+        cleaned = cleaned[:-1] + "+00:00"
+    # Python 3.10's fromisoformat knows neither "Z" nor a compact "+0000" offset.
+    cleaned = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", cleaned)
+    try:
+        parsed = datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 time: {text.strip()!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def format_expiration(moment: datetime) -> str:
+    """ISO 8601 UTC to the whole second, the form written to the credentials file."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_duration(text: str) -> timedelta:
+    """Read `3600`, `90m`, `12h`, `1h30m` or `2d`; a bare number is seconds."""
+    cleaned = text.strip().lower()
+    parts = list(_DURATION_PART.finditer(cleaned))
+    if not cleaned or "".join(p.group(0) for p in parts) != cleaned:
+        raise ValueError(f"{text!r} is not a duration; use seconds (3600) or units (90m, 12h)")
+    units = [p.group(2) for p in parts]
+    if len(parts) > 1 and ("" in units or len(set(units)) != len(units)):
+        raise ValueError(f"{text!r} is not a duration; use seconds (3600) or units (90m, 12h)")
+    return timedelta(seconds=sum(int(p.group(1)) * _UNIT_SECONDS[p.group(2)] for p in parts))
+
+
+def describe_duration(span: timedelta) -> str:
+    """A span in words a person reads at a glance: `11h 59m`, `3m 20s`, `2d 4h`."""
+    seconds = int(abs(span.total_seconds()))
+    days, seconds = divmod(seconds, 86400)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {seconds:02d}s"
+    return f"{seconds}s"

@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+import os
+import stat
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from awsmfa_profiles.credentials_file import CredentialsFile, locked, write_atomically
+from awsmfa_profiles.errors import ConfigError, SaveError
+from awsmfa_profiles.session import Session
+
+GOLDEN = Path(__file__).parent / "golden"
+NEW_SESSION = Session(
+    "ASIANEWSESSION0001",
+    "newsecret",
+    "newtoken",
+    datetime(2026, 11, 28, 21, 4, 5, tzinfo=timezone.utc),
+)
+DEVICE = "arn:aws:iam::123456789012:mfa/john.doe"
+CASES = sorted(path.name.removesuffix(".before.ini") for path in GOLDEN.glob("*.before.ini"))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_files_change_only_the_session_lines(case: str, tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_bytes((GOLDEN / f"{case}.before.ini").read_bytes())
+    credentials = CredentialsFile.load(path)
+    credentials.set_session("dev", NEW_SESSION)
+    if case == "remember_device":
+        credentials.set_value("dev-long-term", "aws_mfa_device", DEVICE)
+    credentials.save()
+    assert path.read_bytes() == (GOLDEN / f"{case}.after.ini").read_bytes()
+
+
+def test_an_unchanged_model_renders_every_byte_as_read(tmp_path: Path) -> None:
+    for before in GOLDEN.glob("*.ini"):
+        path = tmp_path / "credentials"
+        path.write_bytes(before.read_bytes())
+        assert CredentialsFile.load(path).render().encode() == before.read_bytes()
+
+
+def test_long_term_profile_reads_keys_and_settings(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_bytes((GOLDEN / "comments_and_spacing.before.ini").read_bytes())
+    profile = CredentialsFile.load(path).long_term("dev")
+    assert profile.access_key_id == "AKIALONGTERM000001"
+    assert profile.secret_access_key == "longtermsecret"
+    assert profile.mfa_device == DEVICE
+    assert "longtermsecret" not in repr(profile)
+
+
+def test_aws_mfa_device_wins_over_mfa_serial(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_text(
+        "[x-long-term]\naws_access_key_id = A\naws_secret_access_key = B\n"
+        "mfa_serial = arn:aws:iam::123456789012:mfa/old\n"
+        "aws_mfa_device = arn:aws:iam::123456789012:mfa/new\n"
+    )
+    assert CredentialsFile.load(path).long_term("x").mfa_device.endswith("/new")
+
+
+def test_long_term_profiles_in_file_order(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_text("[b-long-term]\n[a]\n[a-long-term]\n[-long-term]\n")
+    assert CredentialsFile.load(path).long_term_profiles() == ["b", "a"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("aws_access_key_id = AKIA\n[dev]\n", "line 1: a line before the first [section]"),
+        ("[dev]\n\n[dev]\n", "line 3: section [dev] appears a second time"),
+        ("[dev]\nk = 1\nk = 2\n", "line 3: key 'k' appears a second time in [dev]"),
+        ("[dev]\nk = 1\n[broken\n", "line 3"),
+        ("[dev]\nk = \x00\n", "line 2: the file contains a NUL byte"),
+    ],
+)
+def test_malformed_files_name_the_line(text: str, fragment: str, tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        CredentialsFile.load(path)
+    assert fragment in raised.value.message
+    assert str(path) in raised.value.message
+
+
+def test_binary_garbage_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_bytes(b"[dev]\nk = \xff\xfe\n")
+    with pytest.raises(ConfigError, match="line 2: the file is not UTF-8"):
+        CredentialsFile.load(path)
+
+
+def test_error_messages_never_quote_the_offending_line(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_text("aws_secret_access_key = TOPSECRETVALUE\n")
+    with pytest.raises(ConfigError) as raised:
+        CredentialsFile.load(path)
+    assert "TOPSECRETVALUE" not in raised.value.message + (raised.value.hint or "")
+
+
+def test_a_directory_is_not_a_credentials_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is a directory"):
+        CredentialsFile.load(tmp_path)
+
+
+def test_missing_file_is_empty_and_saved_0600(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "credentials"
+    credentials = CredentialsFile.load(path)
+    assert not credentials.exists
+    credentials.set_session("dev", NEW_SESSION)
+    credentials.save()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_text().startswith("[dev]\n")
+
+
+def test_save_tightens_a_loose_mode_and_reports_it(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_text("[dev]\n")
+    path.chmod(0o644)
+    assert write_atomically(path, "[dev]\n") == 0o644
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert write_atomically(path, "[dev]\n") is None
+
+
+def test_a_symlink_stays_a_link_and_its_target_is_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "dotfiles" / "credentials"
+    target.parent.mkdir()
+    target.write_text("[dev-long-term]\n")
+    link = tmp_path / "credentials"
+    link.symlink_to(target)
+    credentials = CredentialsFile.load(link)
+    credentials.set_session("dev", NEW_SESSION)
+    credentials.save()
+    assert link.is_symlink()
+    assert "newtoken" in target.read_text()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_failed_write_leaves_the_original_and_no_temp_file(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only directories")
+    directory = tmp_path / "ro"
+    directory.mkdir()
+    path = directory / "credentials"
+    path.write_text("[dev]\n")
+    directory.chmod(0o500)
+    try:
+        with pytest.raises(SaveError, match=r"could not be saved.*unchanged"):
+            write_atomically(path, "[other]\n")
+    finally:
+        directory.chmod(0o700)
+    assert path.read_text() == "[dev]\n"
+    assert sorted(p.name for p in directory.iterdir()) == ["credentials"]
+
+
+def test_a_write_error_removes_the_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = tmp_path / "aws"
+    directory.mkdir()
+    path = directory / "credentials"
+    path.write_text("[dev]\n")
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(SaveError, match="No space left on device"):
+        write_atomically(path, "[other]\n")
+    assert path.read_text() == "[dev]\n"
+    assert sorted(p.name for p in directory.iterdir()) == ["credentials"]
+
+
+def test_permission_denied_on_the_directory_is_a_save_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    path = tmp_path / "credentials"
+    path.write_text("[dev]\n")
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    with pytest.raises(SaveError, match="Permission denied"):
+        write_atomically(path, "[other]\n")
+    assert path.read_text() == "[dev]\n"
+
+
+def test_lock_removes_temp_files_left_by_a_killed_run(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_text("[dev]\n")
+    leftover = tmp_path / ".credentials.abc123.awsmfa-tmp"
+    leftover.write_text("half")
+    unrelated = tmp_path / ".credentials.keep"
+    unrelated.write_text("x")
+    with locked(path):
+        pass
+    assert not leftover.exists()
+    assert unrelated.exists()
