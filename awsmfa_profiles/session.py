@@ -79,7 +79,10 @@ def parse_duration(text: str) -> timedelta:
 
 def describe_duration(span: timedelta) -> str:
     """A span in words a person reads at a glance: `11h 59m`, `3m 20s`, `2d 4h`."""
-    seconds = int(abs(span.total_seconds()))
+    seconds = round(abs(span.total_seconds()))
+    if seconds >= 3600:
+        # A session's length reads better as 12h 00m than as the 11h 59m 59s it has left.
+        seconds = round(seconds / 60) * 60
     days, seconds = divmod(seconds, 86400)
     hours, seconds = divmod(seconds, 3600)
     minutes, seconds = divmod(seconds, 60)

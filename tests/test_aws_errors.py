@@ -1,0 +1,185 @@
+"""AWS failures moto cannot produce: answered by the test server's faults, or by Stubber."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from botocore.stub import Stubber
+from conftest import FakeAws, IamUser, long_term_text, run_cli
+
+from awsmfa_profiles.aws import AwsTarget, BotocoreAws, LongTermKeys, connect, mask
+from awsmfa_profiles.errors import AwsError, MfaCodeRejected
+
+MFA_FAILED = "MultiFactorAuthentication failed with invalid MFA one time pass code. "
+DEVICE = "arn:aws:iam::123456789012:mfa/john.doe"
+
+
+@pytest.fixture
+def known_device(user: IamUser, credentials_file: Path) -> Path:
+    credentials_file.write_text(
+        long_term_text(user, extra=f"aws_mfa_device = {user.device}\n")
+        + "\n[dev]\naws_access_key_id = ASIAOLD\naws_secret_access_key = old\n"
+        "aws_session_token = old\nexpiration = 2020-01-01T00:00:00Z\n"
+    )
+    return credentials_file
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "code", "message", "expected"),
+    [
+        ("GetSessionToken", 403, "AccessDenied", MFA_FAILED, "rejected the MFA code"),
+        (
+            "GetSessionToken",
+            403,
+            "InvalidClientTokenId",
+            "The security token ...",
+            "rejected the long-term keys",
+        ),
+        (
+            "GetSessionToken",
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature ...",
+            "rejected the long-term keys",
+        ),
+        (
+            "GetSessionToken",
+            403,
+            "AccessDenied",
+            "User: arn:aws:iam::1:user/x is not authorized",
+            "permission missing: sts:GetSessionToken",
+        ),
+        ("GetSessionToken", 400, "Throttling", "Rate exceeded", "throttling"),
+        ("GetSessionToken", 503, "ServiceUnavailable", "Service unavailable", "server error"),
+        ("GetSessionToken", 500, "InternalFailure", "oops", "HTTP 500"),
+    ],
+)
+def test_sts_refusals_in_plain_words(
+    aws: FakeAws,
+    user: IamUser,
+    known_device: Path,
+    action: str,
+    status: int,
+    code: str,
+    message: str,
+    expected: str,
+) -> None:
+    before = known_device.read_bytes()
+    aws.fail(action, status, code, message)
+    result = run_cli("refresh", "dev", "--code", "123456")
+    assert result.exit_code == 1, result.output
+    assert expected in result.stderr
+    assert "Traceback" not in result.output
+    assert user.secret_access_key not in result.output
+    assert known_device.read_bytes() == before
+
+
+def test_rejected_keys_are_named_by_their_last_four_characters(
+    aws: FakeAws, user: IamUser, known_device: Path
+) -> None:
+    aws.fail("GetSessionToken", 403, "InvalidClientTokenId", "bad")
+    result = run_cli("refresh", "dev", "--code", "123456")
+    assert f"****{user.access_key_id[-4:]}" in result.stderr
+    assert user.access_key_id not in result.output
+    assert "[dev-long-term]" in result.stderr
+
+
+def test_discovery_without_permission_names_the_action(
+    aws: FakeAws, user: IamUser, credentials_file: Path
+) -> None:
+    credentials_file.write_text(long_term_text(user))
+    before = credentials_file.read_bytes()
+    aws.fail("ListMFADevices", 403, "AccessDenied", "not authorized to perform iam:ListMFADevices")
+    result = run_cli("refresh", "dev", "--code", "123456")
+    assert result.exit_code == 1
+    assert "permission missing: iam:ListMFADevices" in result.stderr
+    assert credentials_file.read_bytes() == before
+
+
+def test_unreachable_endpoint(user: IamUser, known_device: Path) -> None:
+    before = known_device.read_bytes()
+    result = run_cli("refresh", "dev", "--code", "123456", "--endpoint-url", "http://127.0.0.1:9")
+    assert result.exit_code == 1
+    assert "could not reach AWS" in result.stderr
+    assert known_device.read_bytes() == before
+
+
+# The botocore layer on its own, through Stubber.
+
+KEYS = LongTermKeys("AKIAEXAMPLEKEY1234", "secretsecret", "[dev-long-term]")
+
+
+def stubbed() -> tuple[BotocoreAws, Stubber, Stubber]:
+    aws = connect(KEYS, AwsTarget(region="us-east-1"))
+    iam = aws._make_iam()
+    aws._iam = iam
+    return aws, Stubber(aws._sts), Stubber(iam)
+
+
+def test_stubbed_session_token_is_utc_and_whole_seconds() -> None:
+    aws, sts, _ = stubbed()
+    expires = datetime(2026, 11, 28, 21, 4, 5, 123000, tzinfo=timezone.utc)
+    sts.add_response(
+        "get_session_token",
+        {
+            "Credentials": {
+                "AccessKeyId": "ASIAEXAMPLE00000001",
+                "SecretAccessKey": "s",
+                "SessionToken": "t",
+                "Expiration": expires,
+            }
+        },
+        {"SerialNumber": DEVICE, "TokenCode": "123456", "DurationSeconds": 3600},
+    )
+    with sts:
+        session = aws.get_session_token(serial=DEVICE, code="123456", duration=timedelta(hours=1))
+    assert session.expires_at == expires.replace(microsecond=0)
+    assert session.access_key_id == "ASIAEXAMPLE00000001"
+
+
+def test_stubbed_wrong_code() -> None:
+    aws, sts, _ = stubbed()
+    sts.add_client_error("get_session_token", "AccessDenied", MFA_FAILED, 403)
+    with sts, pytest.raises(MfaCodeRejected, match="rejected the MFA code"):
+        aws.get_session_token(serial=DEVICE, code="123456", duration=timedelta(hours=1))
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "fragment"),
+    [
+        ("ThrottlingException", 400, "throttling"),
+        ("RequestLimitExceeded", 400, "throttling"),
+        ("ServiceUnavailable", 503, "server error"),
+        ("AccessDenied", 403, "permission missing: iam:ListMFADevices"),
+        ("NoSuchEntity", 404, "iam:ListMFADevices failed: NoSuchEntity"),
+    ],
+)
+def test_stubbed_iam_errors(code: str, status: int, fragment: str) -> None:
+    aws, _, iam = stubbed()
+    iam.add_client_error("list_mfa_devices", code, "message", status)
+    with iam, pytest.raises(AwsError, match=fragment):
+        aws.list_mfa_devices("john.doe")
+
+
+def test_stubbed_root_lists_devices_without_a_user_name() -> None:
+    aws, _, iam = stubbed()
+    iam.add_response(
+        "list_mfa_devices",
+        {
+            "MFADevices": [
+                {"UserName": "root", "SerialNumber": DEVICE, "EnableDate": datetime(2020, 1, 1)}
+            ]
+        },
+        {},
+    )
+    with iam:
+        assert aws.list_mfa_devices(None) == [DEVICE]
+
+
+def test_mask_keeps_only_the_last_four() -> None:
+    assert mask("AKIAEXAMPLEKEY1234") == "****1234"
+    assert mask("abc") == "****"
+    assert "secretsecret" not in repr(KEYS)
+    assert "AKIAEXAMPLEKEY1234" not in repr(KEYS)
