@@ -9,6 +9,7 @@ from pathlib import Path
 
 from awsmfa_profiles import aws_config
 from awsmfa_profiles.aws import DEFAULT_REGION, Aws, AwsTarget, LongTermKeys
+from awsmfa_profiles.codes import run_mfa_process
 from awsmfa_profiles.credentials_file import CredentialsFile, locked
 from awsmfa_profiles.errors import AwsError, ConfigError, MfaCodeRejected, UsageError
 from awsmfa_profiles.mfa import is_totp_device, user_name_from_arn
@@ -82,10 +83,13 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
             return StillValid(expires_at)
 
     config = aws_config.profile_settings(env.config_path, name)
-    if options.code is None and env.ask_code is None:
+    # --code beats mfa_process, which beats the prompt (aws-vault's order).
+    mfa_process = profile.settings.get("mfa_process") or config.get("mfa_process") or None
+    if options.code is None and mfa_process is None and env.ask_code is None:
         raise UsageError(
             "no MFA code: there is no terminal to ask on",
-            hint=f"Pass the code: awsmfa refresh {name} --code 123456",
+            hint=f"Pass the code: awsmfa refresh {name} --code 123456, "
+            f"or set mfa_process = COMMAND in [{profile.section}].",
         )
     aws = env.connect(
         LongTermKeys(profile.access_key_id, profile.secret_access_key, f"[{profile.section}]"),
@@ -99,7 +103,7 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
     discovered = device is None
     if device is None:
         device = _discover_device(aws, env.choose_device)
-    session = _get_session(aws, device, options, env.ask_code)
+    session = _get_session(aws, device, options, mfa_process, env.ask_code)
 
     # Parsed again under the lock: an edit made while STS was answering is kept.
     with locked(env.credentials_path):
@@ -163,18 +167,27 @@ def _discover_device(aws: Aws, choose: ChooseDevice | None) -> str:
     return choose(usable)
 
 
-def _get_session(aws: Aws, device: str, options: RefreshOptions, ask: AskCode | None) -> Session:
+def _get_session(
+    aws: Aws,
+    device: str,
+    options: RefreshOptions,
+    mfa_process: str | None,
+    ask: AskCode | None,
+) -> Session:
+    if options.code is not None:
+        return aws.get_session_token(serial=device, code=options.code, duration=options.duration)
+    if mfa_process is not None:
+        # Not retried: the command would print the same, now used, code again.
+        code = run_mfa_process(mfa_process)
+        return aws.get_session_token(serial=device, code=code, duration=options.duration)
+    assert ask is not None
     problem: str | None = None
     for attempt in range(1, CODE_ATTEMPTS + 1):
-        if options.code is not None:
-            code = options.code
-        else:
-            assert ask is not None
-            code = ask(device, problem)
         try:
+            code = ask(device, problem)
             return aws.get_session_token(serial=device, code=code, duration=options.duration)
         except MfaCodeRejected as rejected:
-            if options.code is not None or attempt == CODE_ATTEMPTS:
+            if attempt == CODE_ATTEMPTS:
                 raise
-            problem = f"{rejected.message}. {rejected.hint}"
+            problem = f"{rejected.message}. {rejected.hint} (attempt {attempt + 1} of 3)"
     raise AwsError("no MFA code was accepted")  # unreachable: the loop returns or raises

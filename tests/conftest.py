@@ -46,10 +46,11 @@ def config_file(isolated_home: Path) -> Path:
 
 
 @dataclass
-class Fault:
+class Canned:
+    """A response the test server gives instead of moto's, `times` times."""
+
     status: int
-    code: str
-    message: str
+    body: str
     times: int = 1
 
 
@@ -58,6 +59,7 @@ class Request:
     action: str
     access_key_id: str
     region: str
+    params: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass
@@ -66,11 +68,25 @@ class FakeAws:
 
     endpoint: str
     calls: list[Request] = field(default_factory=list)
-    faults: dict[str, Fault] = field(default_factory=dict)
+    faults: dict[str, Canned] = field(default_factory=dict)
     date_header: str | None = None
 
     def fail(self, action: str, status: int, code: str, message: str, times: int = 1) -> None:
-        self.faults[action] = Fault(status, code, message, times)
+        """Answer `action` with an AWS error, as STS and IAM send it."""
+        body = (
+            f'<ErrorResponse xmlns="{STS_NS}"><Error><Type>Sender</Type>'
+            f"<Code>{code}</Code><Message>{message}</Message></Error>"
+            "<RequestId>fault</RequestId></ErrorResponse>"
+        )
+        self.faults[action] = Canned(status, body, times)
+
+    def respond(self, action: str, result_xml: str, times: int = 1) -> None:
+        """Answer `action` with a successful result moto would not give."""
+        body = (
+            f"<{action}Response><{action}Result>{result_xml}</{action}Result>"
+            f"<ResponseMetadata><RequestId>canned</RequestId></ResponseMetadata></{action}Response>"
+        )
+        self.faults[action] = Canned(200, body, times)
 
     @property
     def requests(self) -> list[str]:
@@ -99,25 +115,26 @@ class _Recorder:
         import io
 
         environ["wsgi.input"] = io.BytesIO(body)
-        action = (parse_qs(body.decode("utf-8", "replace")).get("Action") or [""])[0]
+        params = {
+            key: values[0] for key, values in parse_qs(body.decode("utf-8", "replace")).items()
+        }
+        action = params.get("Action", "")
         if environ.get("PATH_INFO", "").startswith("/moto-api"):
             return self.app(environ, start_response)
         scope = re.search(
             r"Credential=([^/]+)/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", "")
         )
         self.fake.calls.append(
-            Request(action, scope.group(1) if scope else "", scope.group(2) if scope else "")
+            Request(
+                action, scope.group(1) if scope else "", scope.group(2) if scope else "", params
+            )
         )
         fault = self.fake.faults.get(action)
         if fault is not None and fault.times > 0:
             fault.times -= 1
-            payload = (
-                f'<ErrorResponse xmlns="{STS_NS}"><Error><Type>Sender</Type>'
-                f"<Code>{fault.code}</Code><Message>{fault.message}</Message></Error>"
-                "<RequestId>fault</RequestId></ErrorResponse>"
-            ).encode()
+            payload = fault.body.encode()
             start_response(
-                f"{fault.status} Fault",
+                f"{fault.status} Canned",
                 [("Content-Type", "text/xml"), ("Content-Length", str(len(payload)))],
             )
             return [payload]

@@ -1,0 +1,63 @@
+"""Where a one-time code comes from when it is not typed: the profile's mfa_process command."""
+
+from __future__ import annotations
+
+import subprocess
+
+from awsmfa_profiles.errors import AwsmfaError
+from awsmfa_profiles.mfa import is_code
+
+MFA_PROCESS_TIMEOUT = 120  # seconds: long enough to touch a YubiKey or unlock a vault
+
+
+class MfaProcessError(AwsmfaError):
+    """The mfa_process command did not produce a code."""
+
+
+def run_mfa_process(command: str, *, timeout: float = MFA_PROCESS_TIMEOUT) -> str:
+    """Run `command` through the shell and take the code from its standard output.
+
+    Its standard input stays the terminal, so a password manager can ask to be unlocked.
+    What it printed is never repeated in a message: a misconfigured password-manager
+    command can print a whole vault item.
+    """
+    try:
+        completed = subprocess.run(
+            command,
+            shell=True,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise MfaProcessError(
+            f"mfa_process `{command}` gave no code within {timeout:.0f} seconds",
+            hint="Run the command by hand to see what it waits for.",
+        ) from None
+    except OSError as error:
+        raise MfaProcessError(
+            f"mfa_process `{command}` could not start: {error.strerror}"
+        ) from None
+    if completed.returncode != 0:
+        detail = _tail(completed.stderr)
+        raise MfaProcessError(
+            f"mfa_process `{command}` failed with exit status {completed.returncode}"
+            + (f": {detail}" if detail else ""),
+            hint="Run the command by hand; fix it in mfa_process, or pass --code.",
+        )
+    code = completed.stdout.strip()
+    if not is_code(code):
+        lines = len(code.splitlines())
+        raise MfaProcessError(
+            f"mfa_process `{command}` printed {len(code)} characters on {lines} line(s), "
+            "not a 6-digit code",
+            hint="The command must print only the code, e.g. `ykman oath accounts code "
+            "--single ACCOUNT` or `op item get ITEM --otp`.",
+        )
+    return code
+
+
+def _tail(stderr: str, lines: int = 3) -> str:
+    kept = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    return " / ".join(kept[-lines:])
