@@ -60,6 +60,16 @@ class Aws(Protocol):
 
     def get_session_token(self, *, serial: str, code: str, duration: timedelta) -> Session: ...
 
+    def assume_role(self, role: RoleRequest, *, serial: str, code: str) -> Session: ...
+
+
+@dataclass(frozen=True)
+class RoleRequest:
+    role_arn: str
+    session_name: str
+    duration: timedelta
+    external_id: str | None = None
+
 
 def mask(key_id: str) -> str:
     """Name a key by its last four characters only."""
@@ -132,6 +142,48 @@ class BotocoreAws:
         )
         return _session_from(response["Credentials"])
 
+    def assume_role(self, role: RoleRequest, *, serial: str, code: str) -> Session:
+        kwargs: dict[str, Any] = {
+            "RoleArn": role.role_arn,
+            "RoleSessionName": role.session_name,
+            "DurationSeconds": int(role.duration.total_seconds()),
+            "SerialNumber": serial,
+            "TokenCode": code,
+        }
+        if role.external_id:
+            kwargs["ExternalId"] = role.external_id
+        try:
+            response = self._call("sts:AssumeRole", lambda: self._sts.assume_role(**kwargs))
+        except AwsError as error:
+            if "MaxSessionDuration" in (error.aws_message or ""):
+                raise self._duration_refused(role) from None
+            raise
+        return _session_from(response["Credentials"])
+
+    def _duration_refused(self, role: RoleRequest) -> AwsError:
+        limit = self._role_max_session(role.role_arn)
+        allowed = (
+            f"at most {int(limit.total_seconds() // 60)} minutes ({limit.total_seconds():.0f} s)"
+            if limit
+            else "less (its maximum session duration is set in IAM, 1 to 12 hours)"
+        )
+        return AwsError(
+            f"the role {role.role_arn} does not allow sessions of "
+            f"{role.duration.total_seconds():.0f} s; it allows {allowed}",
+            hint="Ask for less with --duration (the default for roles is 1h), or have an "
+            "administrator raise the role's maximum session duration.",
+        )
+
+    def _role_max_session(self, role_arn: str) -> timedelta | None:
+        """The role's MaxSessionDuration, when these keys may read it (same account only)."""
+        try:
+            if self._iam is None:
+                self._iam = self._make_iam()
+            role = self._iam.get_role(RoleName=role_arn.rsplit("/", 1)[-1])["Role"]
+            return timedelta(seconds=int(role["MaxSessionDuration"]))
+        except Exception:
+            return None  # no iam:GetRole, another account, no network: say less, not fail
+
     def _call(self, action: str, request: Callable[[], T]) -> T:
         from botocore.exceptions import (
             BotoCoreError,
@@ -157,6 +209,11 @@ class BotocoreAws:
         code = str(details.get("Code", "Unknown"))
         message = str(details.get("Message", "")).strip()
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        translated = self._translate(action, code, message, status)
+        translated.aws_code, translated.aws_message = code, message
+        return translated
+
+    def _translate(self, action: str, code: str, message: str, status: object) -> AwsError:
         if _MFA_FAILED_MARKER in message.lower():
             return MfaCodeRejected(
                 "AWS rejected the MFA code: it is wrong, expired, or was already used",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from awsmfa_profiles.credentials_file import CredentialsFile, long_term_section
 from awsmfa_profiles.errors import ConfigError
-from awsmfa_profiles.session import Status, status
+from awsmfa_profiles.session import ROLE_SESSION, USER_SESSION, Status, status
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,9 @@ class ProfileStatus:
 
 
 def check(
-    names: list[str], *, credentials_path: Path, now: datetime, within: timedelta
+    names: list[str], *, credentials_path: Path, now: datetime, within: timedelta | None
 ) -> list[ProfileStatus]:
+    """Each profile's status; `within` None takes each profile's own margin (roles: 10m)."""
     credentials = CredentialsFile.load(credentials_path)
     if not credentials.exists:
         raise ConfigError(
@@ -45,6 +46,10 @@ def check(
     results = []
     for name in names:
         expires_at = credentials.stored_session(name).expires_at
+        is_role = bool(credentials.get(long_term_section(name), "role_arn"))
+        margin = within
+        if margin is None:
+            margin = (ROLE_SESSION if is_role else USER_SESSION).default_within
         left = None if expires_at is None else int((expires_at - now).total_seconds())
-        results.append(ProfileStatus(name, status(expires_at, now, within), expires_at, left))
+        results.append(ProfileStatus(name, status(expires_at, now, margin), expires_at, left))
     return results

@@ -133,7 +133,7 @@ def root(
     _debug = debug
 
 
-WITHIN_HELP = "Treat a session with less than this left as expiring: 3600, 90m, 1h."
+WITHIN_HELP = "A session with less than this left is expiring; default 1h, for a role 10m."
 
 
 @app.command()
@@ -143,8 +143,16 @@ def refresh(
         None, help="Profile to refresh; default $AWS_PROFILE, else 'default'.", show_default=False
     ),
     force: bool = typer.Option(False, "--force", "-f", help="Renew even if still valid."),
-    within: str = typer.Option("1h", help="Renew when less than this is left: 3600, 90m, 1h."),
-    duration: str = typer.Option("12h", help="Session length, 900 s to 36h: 3600, 90m, 12h."),
+    within: str = typer.Option(
+        None,
+        help="Renew when less than this is left; default 1h, for a role 10m.",
+        show_default=False,
+    ),
+    duration: str = typer.Option(
+        None,
+        help="Session length: 12h by default (15m to 36h); for a role 1h (15m to 12h).",
+        show_default=False,
+    ),
     device: str = typer.Option(
         None, help="MFA device ARN; default from the file, else discovered.", show_default=False
     ),
@@ -161,29 +169,36 @@ def refresh(
         help="Send every AWS request here (e.g. a local test endpoint).",
         show_default=False,
     ),
+    role_arn: str = typer.Option(
+        None,
+        help="Assume this IAM role with MFA; default role_arn in [NAME-long-term].",
+        show_default=False,
+    ),
+    role_session_name: str = typer.Option(
+        None, help="Session name for the role; default the IAM user name.", show_default=False
+    ),
+    external_id: str = typer.Option(
+        None, help="External ID the role's trust policy requires.", show_default=False
+    ),
 ) -> None:
     """Get a new MFA session into [NAME] from the long-term keys in [NAME-long-term]."""
     from awsmfa_profiles.aws import connect
-    from awsmfa_profiles.mfa import check_code, check_device
-    from awsmfa_profiles.refresh import (
-        Environment,
-        Refreshed,
-        RefreshOptions,
-        check_duration,
-    )
-    from awsmfa_profiles.refresh import (
-        refresh as run_refresh,
-    )
+    from awsmfa_profiles.mfa import check_code, check_device, check_role_arn
+    from awsmfa_profiles.refresh import Environment, Refreshed, RefreshOptions
+    from awsmfa_profiles.refresh import refresh as run_refresh
 
     profile = name or default_profile()
     options = RefreshOptions(
         force=force,
-        within=_parse(within, "--within"),
-        duration=check_duration(_parse(duration, "--duration")),
+        within=None if within is None else _parse(within, "--within"),
+        duration=None if duration is None else _parse(duration, "--duration"),
         device=None if device is None else check_device(device),
         code=None if code is None else check_code(code),
         region=region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
         endpoint_url=endpoint_url,
+        role_arn=None if role_arn is None else check_role_arn(role_arn),
+        role_session_name=role_session_name,
+        external_id=external_id,
     )
     interactive = sys.stdin.isatty()
     env = Environment(
@@ -211,6 +226,8 @@ def refresh(
     if outcome.remembered_device:
         note(f"Remembered MFA device {outcome.device} as aws_mfa_device in [{profile}-long-term].")
     expires_at = outcome.session.expires_at
+    if outcome.role_arn:
+        note(f"Assumed role {outcome.role_arn}.")
     say(
         f"[{profile}] refreshed: valid until {describe_expiry(expires_at, now)}, "
         f"{describe_duration(expires_at - now)} from now."
@@ -225,7 +242,7 @@ def check(
         help="Profiles to check; default every one with a [NAME-long-term].",
         show_default=False,
     ),
-    within: str = typer.Option("1h", help=WITHIN_HELP),
+    within: str = typer.Option(None, help=WITHIN_HELP, show_default=False),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing when all are valid."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of lines."),
 ) -> None:
@@ -238,7 +255,7 @@ def check(
         list(names or []),
         credentials_path=credentials_path(),
         now=now,
-        within=_parse(within, "--within"),
+        within=None if within is None else _parse(within, "--within"),
     )
     needs_refresh = any(result.status.needs_refresh for result in results)
     if as_json:

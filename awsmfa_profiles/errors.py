@@ -35,6 +35,10 @@ class ConfigError(AwsmfaError):
 class AwsError(AwsmfaError):
     """AWS refused a request or could not be reached."""
 
+    # What AWS itself said, when it answered; for callers that tell refusals apart.
+    aws_code: str | None = None
+    aws_message: str | None = None
+
 
 class MfaCodeRejected(AwsError):
     """STS refused the one-time code (wrong, expired or already used)."""

@@ -9,6 +9,7 @@ from awsmfa_profiles.errors import UsageError
 _CODE = re.compile(r"\d{6}")
 # Any partition (aws, aws-cn, aws-us-gov, ...); IAM paths allowed in the device name.
 _DEVICE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:mfa/[\w+=,.@/-]+")
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}")
 # Serial numbers of older Gemalto hardware tokens, which predate device ARNs.
 _HARDWARE_SERIAL = re.compile(r"GA[A-Z]{2}\d{8}")
 
@@ -36,6 +37,16 @@ def check_device(text: str) -> str:
             "(IAM console > Security credentials > MFA).",
         )
     return device
+
+
+def check_role_arn(text: str) -> str:
+    role_arn = text.strip()
+    if not _ROLE_ARN.fullmatch(role_arn):
+        raise UsageError(
+            f"{role_arn!r} is not an IAM role ARN",
+            hint="It looks like arn:aws:iam::123456789012:role/NAME (or role/PATH/NAME).",
+        )
+    return role_arn
 
 
 def user_name_from_arn(arn: str) -> str | None:

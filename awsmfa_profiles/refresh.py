@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from awsmfa_profiles import aws_config
-from awsmfa_profiles.aws import DEFAULT_REGION, Aws, AwsTarget, LongTermKeys
+from awsmfa_profiles.aws import DEFAULT_REGION, Aws, AwsTarget, LongTermKeys, RoleRequest
 from awsmfa_profiles.codes import run_mfa_process
 from awsmfa_profiles.credentials_file import CredentialsFile, locked
 from awsmfa_profiles.errors import AwsError, ConfigError, MfaCodeRejected, UsageError
-from awsmfa_profiles.mfa import is_totp_device, user_name_from_arn
-from awsmfa_profiles.session import Session, Status, status
+from awsmfa_profiles.mfa import check_role_arn, is_totp_device, user_name_from_arn
+from awsmfa_profiles.session import (
+    ROLE_SESSION,
+    USER_SESSION,
+    Session,
+    SessionKind,
+    Status,
+    describe_duration,
+    status,
+)
 
-DEFAULT_WITHIN = timedelta(hours=1)
-DEFAULT_DURATION = timedelta(hours=12)
-MIN_DURATION = timedelta(seconds=900)
-MAX_DURATION = timedelta(hours=36)
+MIN_DURATION = timedelta(minutes=15)
 CODE_ATTEMPTS = 3
 
 Connect = Callable[[LongTermKeys, AwsTarget], Aws]
@@ -30,12 +36,15 @@ ChooseDevice = Callable[[list[str]], str]
 @dataclass(frozen=True)
 class RefreshOptions:
     force: bool = False
-    within: timedelta = DEFAULT_WITHIN
-    duration: timedelta = DEFAULT_DURATION
+    within: timedelta | None = None  # None: the margin of the session kind
+    duration: timedelta | None = None  # None: the default of the session kind
     device: str | None = None
     code: str | None = None
     region: str | None = None
     endpoint_url: str | None = None
+    role_arn: str | None = None
+    role_session_name: str | None = None
+    external_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,7 @@ class Refreshed:
     device: str
     remembered_device: bool
     loosened_mode: int | None  # the looser mode the file had before it was tightened to 0600
+    role_arn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,22 +73,46 @@ class Environment:
     choose_device: ChooseDevice | None = None  # None: no terminal to choose on
 
 
-def check_duration(duration: timedelta) -> timedelta:
-    if not MIN_DURATION <= duration <= MAX_DURATION:
+def session_duration(requested: timedelta | None, kind: SessionKind) -> timedelta:
+    if requested is None:
+        return kind.default_duration
+    if not MIN_DURATION <= requested <= kind.max_duration:
+        longest = int(kind.max_duration.total_seconds() // 3600)
         raise UsageError(
-            "--duration must be between 15 minutes (900) and 36 hours (36h)",
-            hint="The default, 12h, is a working day.",
+            f"--duration of {kind.label} must be between 15 minutes (900) and "
+            f"{longest} hours ({longest}h)",
+            hint=f"Leave it out for the default, {describe_duration(kind.default_duration)}.",
         )
-    return duration
+    return requested
+
+
+def aws_target(
+    name: str,
+    options: RefreshOptions,
+    config: dict[str, str],
+    credentials: CredentialsFile,
+) -> AwsTarget:
+    """Where requests for profile `name` go: options, then the config profile, then defaults."""
+    return AwsTarget(
+        region=options.region or config.get("region") or DEFAULT_REGION,
+        endpoint_url=options.endpoint_url,
+        config_profile=name if (config or credentials.has_section(name)) else None,
+    )
 
 
 def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed | StillValid:
     credentials = CredentialsFile.load(env.credentials_path)
     _refuse_long_term_keys_in_session(credentials, name)
     profile = credentials.long_term(name)
+    role_arn = options.role_arn or profile.settings.get("role_arn") or None
+    if role_arn is not None:
+        check_role_arn(role_arn)
+    kind = ROLE_SESSION if role_arn else USER_SESSION
+    duration = session_duration(options.duration, kind)
     if not options.force:
         expires_at = credentials.stored_session(name).expires_at
-        if status(expires_at, env.now(), options.within) is Status.VALID:
+        within = kind.default_within if options.within is None else options.within
+        if status(expires_at, env.now(), within) is Status.VALID:
             assert expires_at is not None
             return StillValid(expires_at)
 
@@ -93,17 +127,29 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
         )
     aws = env.connect(
         LongTermKeys(profile.access_key_id, profile.secret_access_key, f"[{profile.section}]"),
-        AwsTarget(
-            region=options.region or config.get("region") or DEFAULT_REGION,
-            endpoint_url=options.endpoint_url,
-            config_profile=name if (config or credentials.has_section(name)) else None,
-        ),
+        aws_target(name, options, config, credentials),
     )
     device = options.device or profile.mfa_device or config.get("mfa_serial") or None
+    user_name: str | None = None
     discovered = device is None
     if device is None:
-        device = _discover_device(aws, env.choose_device)
-    session = _get_session(aws, device, options, mfa_process, env.ask_code)
+        device, user_name = discover_device(aws, env.choose_device)
+
+    def request(code: str) -> Session:
+        assert device is not None
+        if role_arn is None:
+            return aws.get_session_token(serial=device, code=code, duration=duration)
+        role = RoleRequest(
+            role_arn=role_arn,
+            session_name=options.role_session_name
+            or profile.settings.get("role_session_name")
+            or role_session_name(user_name, device),
+            duration=duration,
+            external_id=options.external_id or profile.settings.get("external_id") or None,
+        )
+        return aws.assume_role(role, serial=device, code=code)
+
+    session = _with_code(request, device, options.code, mfa_process, env.ask_code)
 
     # Parsed again under the lock: an edit made while STS was answering is kept.
     with locked(env.credentials_path):
@@ -114,7 +160,19 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
         if discovered:
             credentials.set_value(profile.section, "aws_mfa_device", device)
         loosened = credentials.save()
-    return Refreshed(session, device, remembered_device=discovered, loosened_mode=loosened)
+    return Refreshed(
+        session, device, remembered_device=discovered, loosened_mode=loosened, role_arn=role_arn
+    )
+
+
+def role_session_name(user_name: str | None, device: str) -> str:
+    """The IAM user's name when known, else the MFA device's name (IAM's default is the user's).
+
+    AssumeRole allows 2 to 64 characters of letters, digits and +=,.@-.
+    """
+    candidate = user_name or (device.rsplit("/", 1)[-1] if ":mfa/" in device else "")
+    cleaned = re.sub(r"[^\w+=,.@-]", "-", candidate)[:64]
+    return cleaned if len(cleaned) >= 2 else "awsmfa"
 
 
 def _refuse_long_term_keys_in_session(credentials: CredentialsFile, name: str) -> None:
@@ -129,7 +187,8 @@ def _refuse_long_term_keys_in_session(credentials: CredentialsFile, name: str) -
         )
 
 
-def _discover_device(aws: Aws, choose: ChooseDevice | None) -> str:
+def discover_device(aws: Aws, choose: ChooseDevice | None) -> tuple[str, str | None]:
+    """The caller's one usable MFA device (or the one chosen), and the IAM user's name."""
     arn = aws.caller_arn()
     user_name = user_name_from_arn(arn)
     if user_name is None and not arn.endswith(":root"):
@@ -157,35 +216,33 @@ def _discover_device(aws: Aws, choose: ChooseDevice | None) -> str:
             ),
         )
     if len(usable) == 1:
-        return usable[0]
+        return usable[0], user_name
     if choose is None:
         listed = "\n".join(f"  {serial}" for serial in usable)
         raise UsageError(
             f"{who} has {len(usable)} MFA devices:\n{listed}",
             hint="Choose one with --device ARN, or set aws_mfa_device = ARN in [NAME-long-term].",
         )
-    return choose(usable)
+    return choose(usable), user_name
 
 
-def _get_session(
-    aws: Aws,
+def _with_code(
+    request: Callable[[str], Session],
     device: str,
-    options: RefreshOptions,
+    code: str | None,
     mfa_process: str | None,
     ask: AskCode | None,
 ) -> Session:
-    if options.code is not None:
-        return aws.get_session_token(serial=device, code=options.code, duration=options.duration)
+    if code is not None:
+        return request(code)
     if mfa_process is not None:
         # Not retried: the command would print the same, now used, code again.
-        code = run_mfa_process(mfa_process)
-        return aws.get_session_token(serial=device, code=code, duration=options.duration)
+        return request(run_mfa_process(mfa_process))
     assert ask is not None
     problem: str | None = None
     for attempt in range(1, CODE_ATTEMPTS + 1):
         try:
-            code = ask(device, problem)
-            return aws.get_session_token(serial=device, code=code, duration=options.duration)
+            return request(ask(device, problem))
         except MfaCodeRejected as rejected:
             if attempt == CODE_ATTEMPTS:
                 raise

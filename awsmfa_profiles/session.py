@@ -21,6 +21,27 @@ class Session:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class SessionKind:
+    """What STS call a profile uses: its default and longest session, and its renewal margin."""
+
+    label: str
+    default_duration: timedelta
+    max_duration: timedelta
+    # A session with less than this left is `expiring`. A role session lasts 1 hour by
+    # default, so the user session's 1-hour margin would call it expiring at birth.
+    default_within: timedelta
+
+
+USER_SESSION = SessionKind(
+    "an MFA session", timedelta(hours=12), timedelta(hours=36), timedelta(hours=1)
+)
+# AssumeRole allows at most 12 hours, and by default a role allows 1.
+ROLE_SESSION = SessionKind(
+    "a role session", timedelta(hours=1), timedelta(hours=12), timedelta(minutes=10)
+)
+
+
 class Status(str, enum.Enum):
     VALID = "valid"
     EXPIRING = "expiring"
