@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
 from awsmfa_profiles import __version__
-from awsmfa_profiles.errors import AwsError, MfaCodeRejected
+from awsmfa_profiles.errors import AwsError, ConfigError, MfaCodeRejected
 from awsmfa_profiles.session import Session
 
 DEFAULT_REGION = "us-east-1"
@@ -78,12 +78,18 @@ def mask(key_id: str) -> str:
 
 def connect(keys: LongTermKeys, target: AwsTarget) -> BotocoreAws:
     """A client signed with the long-term keys, whatever AWS_* variables the shell holds."""
+    import os
+
     import botocore.config
     import botocore.session
+    from botocore.exceptions import BotoCoreError
 
     # AWS_PROFILE may name the very profile being created; botocore would refuse it
     # as missing, so the profile is only set when it exists.
     session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    # The keys are passed explicitly, so botocore has no use for the credentials file;
+    # reading it could only fail on what awsmfa reads fine (a byte order mark, say).
+    session.set_config_variable("credentials_file", os.devnull)
     if target.config_profile:
         session.set_config_variable("profile", target.config_profile)
     config = botocore.config.Config(
@@ -104,7 +110,14 @@ def connect(keys: LongTermKeys, target: AwsTarget) -> BotocoreAws:
             config=config,
         )
 
-    return BotocoreAws(make("sts"), lambda: make("iam"), keys)
+    try:
+        sts = make("sts")
+    except BotoCoreError as error:
+        raise ConfigError(
+            f"botocore cannot use the AWS config: {_first_line(error)}",
+            hint="Check ~/.aws/config (or $AWS_CONFIG_FILE) and the AWS_* variables.",
+        ) from None
+    return BotocoreAws(sts, lambda: make("iam"), keys)
 
 
 class BotocoreAws:

@@ -203,9 +203,14 @@ class CredentialsFile:
             spaced, delimiter = _style_of(option) if option.lines else self._styles[section_name]
             index = option.container_idx
             option.detach()
-            section.insert_at(index).option(
+            builder = section.insert_at(index).option(
                 option.raw_key, value, delimiter=delimiter, space_around_delimiters=spaced
             )
+            # configupdater files an indented comment (or blank line) after a key under
+            # that key; it is the user's comment, not part of the value being replaced.
+            for line in reversed(option.lines[1:]):
+                if not line.strip() or line.strip().startswith(("#", ";")):
+                    builder.comment(line, comment_prefix="")
             return
         spaced, delimiter = self._styles[section_name]
         # After the last key rather than at the end of the section: comment lines at the
