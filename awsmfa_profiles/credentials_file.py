@@ -353,6 +353,12 @@ def _parse(text: str, path: Path) -> ConfigUpdater:
     try:
         doc.read_string(text, source=str(path))
     except configparser.MissingSectionHeaderError as error:
+        if str(error.line).strip().startswith(("#", ";")):
+            raise ConfigError(
+                f"{path}, line {error.lineno}: an indented comment before the first "
+                "[section] header",
+                hint="Remove the spaces before the # or ; on that line.",
+            ) from None
         raise ConfigError(
             f"{path}, line {error.lineno}: a line before the first [section] header",
             hint="Every key must be inside a section such as [default].",

@@ -75,6 +75,7 @@ def test_long_term_profiles_in_file_order(tmp_path: Path) -> None:
         ("[dev]\nk = 1\nk = 2\n", "line 3: key 'k' appears a second time in [dev]"),
         ("[dev]\nk = 1\n[broken\n", "line 3"),
         ("[dev]\nk = \x00\n", "line 2: the file contains a NUL byte"),
+        ("# top\n  # indented\n[dev]\n", "line 2: an indented comment before the first"),
     ],
 )
 def test_malformed_files_name_the_line(text: str, fragment: str, tmp_path: Path) -> None:

@@ -87,7 +87,8 @@ def section(draw: st.DrawFn, name: str) -> list[str]:
         unique = []
         for line in lines:
             key = re.split(r"\s*[=:]", line.strip(), maxsplit=1)[0].lower()
-            if "=" in line or (":" in line and not line.startswith(("#", ";", " "))):
+            is_option = ("=" in line or ":" in line) and not line.lstrip().startswith(("#", ";"))
+            if is_option:
                 if key in seen:
                     continue
                 seen.add(key)
@@ -98,7 +99,8 @@ def section(draw: st.DrawFn, name: str) -> list[str]:
 
 @st.composite
 def credentials_text(draw: st.DrawFn) -> bytes:
-    lines: list[str] = draw(st.lists(st.one_of(comment_line, st.just("")), max_size=3))
+    preamble = st.one_of(st.sampled_from(["# top", "; top", "#", "# é ☕"]), st.just(""))
+    lines: list[str] = draw(st.lists(preamble, max_size=3))
     names = draw(
         st.lists(st.sampled_from(SECTION_NAMES), max_size=6, unique=draw(st.integers(0, 4)) > 0)
     )
