@@ -208,7 +208,7 @@ class CredentialsFile:
             )
             # configupdater files an indented comment (or blank line) after a key under
             # that key; it is the user's comment, not part of the value being replaced.
-            for line in reversed(option.lines[1:]):
+            for line in option.lines[1:]:
                 if not line.strip() or line.strip().startswith(("#", ";")):
                     builder.comment(line, comment_prefix="")
             return

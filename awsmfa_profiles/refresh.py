@@ -86,17 +86,13 @@ def session_duration(requested: timedelta | None, kind: SessionKind) -> timedelt
     return requested
 
 
-def aws_target(
-    name: str,
-    options: RefreshOptions,
-    config: dict[str, str],
-    credentials: CredentialsFile,
-) -> AwsTarget:
+def aws_target(name: str, options: RefreshOptions, config: dict[str, str]) -> AwsTarget:
     """Where requests for profile `name` go: options, then the config profile, then defaults."""
     return AwsTarget(
         region=options.region or config.get("region") or DEFAULT_REGION,
         endpoint_url=options.endpoint_url,
-        config_profile=name if (config or credentials.has_section(name)) else None,
+        # Only a profile of the config file: botocore is not shown the credentials file.
+        config_profile=name if config else None,
     )
 
 
@@ -127,7 +123,7 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
         )
     aws = env.connect(
         LongTermKeys(profile.access_key_id, profile.secret_access_key, f"[{profile.section}]"),
-        aws_target(name, options, config, credentials),
+        aws_target(name, options, config),
     )
     device = options.device or profile.mfa_device or config.get("mfa_serial") or None
     user_name: str | None = None

@@ -41,6 +41,14 @@ def test_an_unchanged_model_renders_every_byte_as_read(tmp_path: Path) -> None:
         assert CredentialsFile.load(path).render().encode() == before.read_bytes()
 
 
+def test_comments_filed_under_a_replaced_key_stay_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_text("[dev]\naws_session_token=old\n  # one\n\n  ; two\nregion = x\n")
+    credentials = CredentialsFile.load(path)
+    credentials.set_value("dev", "aws_session_token", "new")
+    assert credentials.render() == "[dev]\naws_session_token=new\n  # one\n\n  ; two\nregion = x\n"
+
+
 def test_long_term_profile_reads_keys_and_settings(tmp_path: Path) -> None:
     path = tmp_path / "credentials"
     path.write_bytes((GOLDEN / "comments_and_spacing.before.ini").read_bytes())
