@@ -204,10 +204,7 @@ def refresh(
         )
         return
     if outcome.loosened_mode is not None:
-        note(
-            f"Tightened {credentials_path()} from {outcome.loosened_mode:04o} to 0600: "
-            "it holds secret keys."
-        )
+        _tightened(credentials_path(), outcome.loosened_mode)
     if outcome.remembered_device:
         note(f"Remembered MFA device {outcome.device} as aws_mfa_device in [{profile}-long-term].")
     expires_at = outcome.session.expires_at
@@ -215,6 +212,10 @@ def refresh(
         f"[{profile}] refreshed: valid until {describe_expiry(expires_at, now)}, "
         f"{describe_duration(expires_at - now)} from now."
     )
+
+
+def _tightened(path: Path, mode: int) -> None:
+    note(f"Tightened {path} from {mode:04o} to 0600: it holds secret keys.")
 
 
 @app.command()
@@ -276,6 +277,57 @@ def _status_line(label: str, state: Status, expires_at: datetime | None, now: da
     if state is Status.EXPIRED:
         return f"{label}  {state.value:<8}  {describe_duration(now - expires_at)} ago, at {when}"
     return f"{label}  {state.value:<8}  {describe_duration(expires_at - now)} left, until {when}"
+
+
+@app.command()
+@handles_errors
+def export(
+    name: str = typer.Argument(
+        None,
+        help="Profile whose session to export; default $AWS_PROFILE, else 'default'.",
+        show_default=False,
+    ),
+    fmt: str = typer.Option(
+        "env",
+        "--format",
+        metavar="env|dotenv|json",
+        help="env: export lines for eval; dotenv: KEY=VALUE lines; json: credential_process.",
+    ),
+    output: str = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="Write to this file instead of printing: env and dotenv merge into it, json "
+        "replaces it (mode 0600).",
+        show_default=False,
+    ),
+) -> None:
+    """Print the session of [NAME] for tools that read only environment variables, .env
+    files or credential_process. Offline; exit 1 if it has expired."""
+    from awsmfa_profiles.export import current_session, parse_format, render, write_output
+
+    profile = name or default_profile()
+    chosen = parse_format(fmt)
+    now = utc_now()
+    current = current_session(profile, credentials_path=credentials_path(), now=now)
+    expires_at = current.session.expires_at
+    if current.status is Status.EXPIRING:
+        note(
+            f"awsmfa: [{profile}] expires in {describe_duration(expires_at - now)}, at "
+            f"{format_expiration(expires_at)}; `awsmfa refresh {profile}` renews it."
+        )
+    if output is None:
+        typer.echo(render(current.session, chosen), nl=False)
+        return
+    path = Path(output).expanduser()
+    loosened = write_output(path, current.session, chosen)
+    if loosened is not None:
+        _tightened(path, loosened)
+    say(
+        f"Wrote the session of [{profile}] to {path}: valid until "
+        f"{describe_expiry(expires_at, now)}, {describe_duration(expires_at - now)} left."
+    )
 
 
 def _parse(text: str, option: str) -> timedelta:
