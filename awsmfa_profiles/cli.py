@@ -20,9 +20,11 @@ from awsmfa_profiles.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     AwsmfaError,
+    SaveError,
     UsageError,
 )
 from awsmfa_profiles.session import (
+    Session,
     Status,
     describe_duration,
     format_expiration,
@@ -161,6 +163,13 @@ def refresh(
         help="Send every AWS request here (e.g. a local test endpoint).",
         show_default=False,
     ),
+    dotenv: str = typer.Option(
+        None,
+        "--dotenv",
+        metavar="PATH",
+        help="Also merge the session into this .env file, for notebooks (mode 0600).",
+        show_default=False,
+    ),
 ) -> None:
     """Get a new MFA session into [NAME] from the long-term keys in [NAME-long-term]."""
     from awsmfa_profiles.aws import connect
@@ -185,6 +194,12 @@ def refresh(
         region=region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
         endpoint_url=endpoint_url,
     )
+    dotenv_path = None if dotenv is None else Path(dotenv).expanduser()
+    if dotenv_path is not None:
+        from awsmfa_profiles.export import read_output
+
+        # Refused now, before a code is asked for, if it could never be updated.
+        read_output(dotenv_path)
     interactive = sys.stdin.isatty()
     env = Environment(
         credentials_path=credentials_path(),
@@ -202,6 +217,12 @@ def refresh(
             f"[{profile}] is valid until {describe_expiry(outcome.expires_at, now)}, "
             f"{left} left; nothing to do (--force renews it now)."
         )
+        if dotenv_path is not None:
+            # Whoever passes --dotenv wants the .env current, whether or not STS was asked.
+            from awsmfa_profiles.export import current_session
+
+            session = current_session(profile, credentials_path=credentials_path(), now=now)
+            _refresh_dotenv(profile, dotenv_path, session.session)
         return
     if outcome.loosened_mode is not None:
         _tightened(credentials_path(), outcome.loosened_mode)
@@ -212,6 +233,31 @@ def refresh(
         f"[{profile}] refreshed: valid until {describe_expiry(expires_at, now)}, "
         f"{describe_duration(expires_at - now)} from now."
     )
+    if dotenv_path is not None:
+        _refresh_dotenv(profile, dotenv_path, outcome.session)
+
+
+def _refresh_dotenv(profile: str, path: Path, session: Session) -> None:
+    from awsmfa_profiles.export import Format, write_output
+
+    try:
+        loosened = write_output(path, session, Format.DOTENV)
+    except AwsmfaError as error:
+        import shlex
+
+        # The credentials file is already written; say so, and how to finish without a code.
+        retry = f"awsmfa export {profile} --format dotenv --output {shlex.quote(str(path))}"
+        again = (
+            f"Once it can be written, `{retry}` updates it from {credentials_path()}; "
+            "no new code is needed."
+        )
+        raise SaveError(
+            f"[{profile}] is saved, but the .env was not updated: {error.message}",
+            hint=f"{error.hint}\n{again}" if error.hint else again,
+        ) from None
+    if loosened is not None:
+        _tightened(path, loosened)
+    say(f"Updated {path} with the session of [{profile}].")
 
 
 def _tightened(path: Path, mode: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import io
 import json
 import os
@@ -576,3 +577,74 @@ def test_aws_cli_signs_with_the_session_through_credential_process(
     )
     assert completed.returncode == 0, completed.stderr
     assert [call.access_key_id for call in aws.calls] == [MOTO_SESSION_KEY]
+
+
+# `awsmfa refresh --dotenv`.
+
+
+def section(path: Path, name: str) -> dict[str, str]:
+    parser = configparser.RawConfigParser()
+    parser.read_string(path.read_text())
+    return dict(parser.items(name))
+
+
+def test_refresh_updates_the_dotenv_after_a_new_session(
+    aws: FakeAws, user: IamUser, credentials_file: Path, tmp_path: Path
+) -> None:
+    credentials_file.write_text(long_term_text(user))
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("# notebook\nPLOT_STYLE='dark # bold'\nAWS_ACCESS_KEY_ID=ASIAOLD\n")
+    result = run_cli("refresh", "dev", "--code", "123456", "--dotenv", str(dotenv))
+    assert result.exit_code == 0, result.output
+    assert f"Updated {dotenv}" in result.stdout
+    stored = section(credentials_file, "dev")
+    read = dotenv_values(dotenv)
+    assert read["AWS_ACCESS_KEY_ID"] == stored["aws_access_key_id"] == MOTO_SESSION_KEY
+    assert read["AWS_SECRET_ACCESS_KEY"] == stored["aws_secret_access_key"]
+    assert read["AWS_SESSION_TOKEN"] == stored["aws_session_token"]
+    assert read["AWS_CREDENTIAL_EXPIRATION"] == stored["expiration"]
+    assert read["PLOT_STYLE"] == "dark # bold"
+    assert dotenv.read_text().startswith("# notebook\nPLOT_STYLE='dark # bold'\nAWS_ACCESS_KEY_ID=")
+    assert stat.S_IMODE(dotenv.stat().st_mode) == 0o600
+    assert stored["aws_secret_access_key"] not in result.output
+
+
+def test_refresh_updates_the_dotenv_when_the_session_is_still_valid(
+    aws: FakeAws, credentials_file: Path, tmp_path: Path
+) -> None:
+    write_profile(credentials_file, timedelta(hours=5))
+    dotenv = tmp_path / ".env"
+    result = run_cli("refresh", "dev", "--dotenv", str(dotenv))
+    assert result.exit_code == 0, result.output
+    assert "is valid until" in result.stdout
+    assert aws.requests == []
+    assert dotenv_values(dotenv)["AWS_SESSION_TOKEN"] == "sessiontoken/+="
+
+
+def test_refresh_refuses_an_unusable_dotenv_before_asking_aws(
+    aws: FakeAws, user: IamUser, credentials_file: Path, tmp_path: Path
+) -> None:
+    credentials_file.write_text(long_term_text(user))
+    before = credentials_file.read_bytes()
+    result = run_cli("refresh", "dev", "--code", "123456", "--dotenv", str(tmp_path))
+    assert result.exit_code == 2
+    assert "is a directory" in result.stderr
+    assert aws.requests == []
+    assert credentials_file.read_bytes() == before
+
+
+def test_refresh_says_the_session_is_saved_when_the_dotenv_cannot_be(
+    aws: FakeAws, user: IamUser, credentials_file: Path, tmp_path: Path
+) -> None:
+    credentials_file.write_text(long_term_text(user))
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    dotenv = blocker / ".env"
+    result = run_cli("refresh", "dev", "--code", "123456", "--dotenv", str(dotenv))
+    assert result.exit_code == 1
+    assert "[dev] refreshed" in result.stdout
+    assert "[dev] is saved, but the .env was not updated" in result.stderr
+    assert f"could not be saved to {dotenv}" in result.stderr
+    assert f"awsmfa export dev --format dotenv --output {dotenv}" in result.stderr
+    assert section(credentials_file, "dev")["aws_access_key_id"] == MOTO_SESSION_KEY
+    assert section(credentials_file, "dev")["aws_session_token"] not in result.output
