@@ -20,9 +20,11 @@ from awsmfa_profiles.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     AwsmfaError,
+    SaveError,
     UsageError,
 )
 from awsmfa_profiles.session import (
+    Session,
     Status,
     describe_duration,
     format_expiration,
@@ -180,6 +182,13 @@ def refresh(
     external_id: str = typer.Option(
         None, help="External ID the role's trust policy requires.", show_default=False
     ),
+    dotenv: str = typer.Option(
+        None,
+        "--dotenv",
+        metavar="PATH",
+        help="Also merge the session into this .env file, for notebooks (mode 0600).",
+        show_default=False,
+    ),
 ) -> None:
     """Get a new MFA session into [NAME] from the long-term keys in [NAME-long-term]."""
     from awsmfa_profiles.aws import connect
@@ -200,6 +209,12 @@ def refresh(
         role_session_name=role_session_name,
         external_id=external_id,
     )
+    dotenv_path = None if dotenv is None else Path(dotenv).expanduser()
+    if dotenv_path is not None:
+        from awsmfa_profiles.export import read_output
+
+        # Refused now, before a code is asked for, if it could never be updated.
+        read_output(dotenv_path)
     interactive = sys.stdin.isatty()
     env = Environment(
         credentials_path=credentials_path(),
@@ -217,12 +232,15 @@ def refresh(
             f"[{profile}] is valid until {describe_expiry(outcome.expires_at, now)}, "
             f"{left} left; nothing to do (--force renews it now)."
         )
+        if dotenv_path is not None:
+            # Whoever passes --dotenv wants the .env current, whether or not STS was asked.
+            from awsmfa_profiles.export import current_session
+
+            session = current_session(profile, credentials_path=credentials_path(), now=now)
+            _refresh_dotenv(profile, dotenv_path, session.session)
         return
     if outcome.loosened_mode is not None:
-        note(
-            f"Tightened {credentials_path()} from {outcome.loosened_mode:04o} to 0600: "
-            "it holds secret keys."
-        )
+        _tightened(credentials_path(), outcome.loosened_mode)
     if outcome.remembered_device:
         note(f"Remembered MFA device {outcome.device} as aws_mfa_device in [{profile}-long-term].")
     expires_at = outcome.session.expires_at
@@ -232,6 +250,35 @@ def refresh(
         f"[{profile}] refreshed: valid until {describe_expiry(expires_at, now)}, "
         f"{describe_duration(expires_at - now)} from now."
     )
+    if dotenv_path is not None:
+        _refresh_dotenv(profile, dotenv_path, outcome.session)
+
+
+def _refresh_dotenv(profile: str, path: Path, session: Session) -> None:
+    from awsmfa_profiles.export import Format, write_output
+
+    try:
+        loosened = write_output(path, session, Format.DOTENV)
+    except AwsmfaError as error:
+        import shlex
+
+        # The credentials file is already written; say so, and how to finish without a code.
+        retry = f"awsmfa export {profile} --format dotenv --output {shlex.quote(str(path))}"
+        again = (
+            f"Once it can be written, `{retry}` updates it from {credentials_path()}; "
+            "no new code is needed."
+        )
+        raise SaveError(
+            f"[{profile}] is saved, but the .env was not updated: {error.message}",
+            hint=f"{error.hint}\n{again}" if error.hint else again,
+        ) from None
+    if loosened is not None:
+        _tightened(path, loosened)
+    say(f"Updated {path} with the session of [{profile}].")
+
+
+def _tightened(path: Path, mode: int) -> None:
+    note(f"Tightened {path} from {mode:04o} to 0600: it holds secret keys.")
 
 
 @app.command()
@@ -293,6 +340,57 @@ def _status_line(label: str, state: Status, expires_at: datetime | None, now: da
     if state is Status.EXPIRED:
         return f"{label}  {state.value:<8}  {describe_duration(now - expires_at)} ago, at {when}"
     return f"{label}  {state.value:<8}  {describe_duration(expires_at - now)} left, until {when}"
+
+
+@app.command()
+@handles_errors
+def export(
+    name: str = typer.Argument(
+        None,
+        help="Profile whose session to export; default $AWS_PROFILE, else 'default'.",
+        show_default=False,
+    ),
+    fmt: str = typer.Option(
+        "env",
+        "--format",
+        metavar="env|dotenv|json",
+        help="env: export lines for eval; dotenv: KEY=VALUE lines; json: credential_process.",
+    ),
+    output: str = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="Write to this file instead of printing: env and dotenv merge into it, json "
+        "replaces it (mode 0600).",
+        show_default=False,
+    ),
+) -> None:
+    """Print the session of [NAME] for tools that read only environment variables, .env
+    files or credential_process. Offline; exit 1 if it has expired."""
+    from awsmfa_profiles.export import current_session, parse_format, render, write_output
+
+    profile = name or default_profile()
+    chosen = parse_format(fmt)
+    now = utc_now()
+    current = current_session(profile, credentials_path=credentials_path(), now=now)
+    expires_at = current.session.expires_at
+    if current.status is Status.EXPIRING:
+        note(
+            f"awsmfa: [{profile}] expires in {describe_duration(expires_at - now)}, at "
+            f"{format_expiration(expires_at)}; `awsmfa refresh {profile}` renews it."
+        )
+    if output is None:
+        typer.echo(render(current.session, chosen), nl=False)
+        return
+    path = Path(output).expanduser()
+    loosened = write_output(path, current.session, chosen)
+    if loosened is not None:
+        _tightened(path, loosened)
+    say(
+        f"Wrote the session of [{profile}] to {path}: valid until "
+        f"{describe_expiry(expires_at, now)}, {describe_duration(expires_at - now)} left."
+    )
 
 
 def _parse(text: str, option: str) -> timedelta:

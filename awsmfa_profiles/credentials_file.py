@@ -170,6 +170,24 @@ class CredentialsFile:
                 ) from None
         return StoredSession(has_token=bool(token), expires_at=expires_at)
 
+    def session(self, name: str) -> Session:
+        """The whole session of `[NAME]`, to hand to other tools; every part must be there."""
+        values = {key: (self.get(name, key) or "").strip() for key in _SESSION_KEYS}
+        missing = [key for key, value in values.items() if not value]
+        if missing:
+            raise ConfigError(
+                f"[{name}] in {self.path} has no {' and no '.join(missing)}",
+                hint=f"Run `awsmfa refresh {name} --force` to write a whole new session.",
+            )
+        expires_at = self.stored_session(name).expires_at
+        assert expires_at is not None  # a token and an expiration are both there
+        return Session(
+            access_key_id=values["aws_access_key_id"],
+            secret_access_key=values["aws_secret_access_key"],
+            session_token=values["aws_session_token"],
+            expires_at=expires_at,
+        )
+
     # Changing
 
     def set_session(self, name: str, session: Session) -> None:

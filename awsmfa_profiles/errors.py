@@ -44,5 +44,9 @@ class MfaCodeRejected(AwsError):
     """STS refused the one-time code (wrong, expired or already used)."""
 
 
+class SessionUnavailable(AwsmfaError):
+    """[NAME] holds no session that is still valid: a refresh is needed first."""
+
+
 class SaveError(AwsmfaError):
     """The credentials file could not be written; the original is intact."""
