@@ -169,6 +169,7 @@ COMMANDS = [
     ("refresh", "dev", "--code", "123456", "--device", DEVICE, "--force"),
     ("check",),
     ("check", "dev", "--json"),
+    ("export", "dev", "--format", "json"),
 ]
 
 
@@ -190,6 +191,8 @@ def test_every_line_is_kept_or_the_file_refused(
     assert "Traceback" not in output
     assert exit_code in (0, 1, 2), output
     after = path.read_bytes()
+    if command[0] == "export":
+        assert exit_code != 0 or '"Version": 1' in output
     if command[0] != "refresh" or exit_code != 0:
         assert after == original
     if exit_code == 2:

@@ -108,7 +108,31 @@ def refresh_help(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
     return ["refresh", "--help"]
 
 
+def export_expired(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
+    path.write_text(with_device(user) + stored_session("2020-01-01T00:00:00Z"))
+    return ["export", "dev"]
+
+
+def export_to_file(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
+    path.write_text(with_device(user) + stored_session("2999-01-01T00:00:00Z"))
+    return ["export", "dev", "--format", "dotenv", "--output", str(path.with_name("x.env"))]
+
+
+def export_long_term_keys(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
+    keys_in_session_section(aws, user, path)  # writes real keys into [dev]
+    return ["export", "dev"]
+
+
+def refresh_with_dotenv(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
+    path.write_text(with_device(user))
+    return ["refresh", "dev", "--code", "123456", "--dotenv", str(path.with_name(".env"))]
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "export expired": export_expired,
+    "export --output": export_to_file,
+    "export long-term keys": export_long_term_keys,
+    "refresh --dotenv": refresh_with_dotenv,
     "first refresh": first_refresh,
     "still valid": still_valid,
     "forced": forced,
