@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from awsmfa_profiles.errors import ConfigError, SaveError
+from awsmfa_profiles.ini import DEFAULT_SECTION, IniError, scan, split_lines
 from awsmfa_profiles.session import Session, format_expiration, parse_expiration
 
 if TYPE_CHECKING:
@@ -63,12 +64,18 @@ class StoredSession:
 
 
 class CredentialsFile:
-    """An in-memory model of one credentials file, faithful to its bytes."""
+    """An in-memory model of one credentials file, faithful to its bytes.
+
+    The text is kept as lines. Reading goes through the fast INI scan; a section being
+    changed is handed to configupdater on its own, and its new text replaces its old
+    lines when the file is rendered. Every other line is written back as it was read.
+    """
 
     def __init__(self, path: Path, text: str, *, exists: bool, mode: int | None) -> None:
         self.path = path
         self.exists = exists
         self.mode = mode
+        self.text = text
         self._bom = text.startswith(_BOM)
         body = text[len(_BOM) :] if self._bom else text
         # Only a file that is CRLF throughout is edited as LF and written back as CRLF;
@@ -76,42 +83,55 @@ class CredentialsFile:
         self._crlf = "\r\n" in body and body.count("\r\n") == body.count("\n")
         if self._crlf:
             body = body.replace("\r\n", "\n")
-        self._doc = _parse(body, path)
+        self._lines = split_lines(body)
+        try:
+            self._sections = scan(self._lines)
+        except IniError as error:
+            raise _config_error(error, path) from None
+        self._by_name = {section.name: section for section in self._sections}
+        self._edited: dict[str, ConfigUpdater] = {}  # by section name, in first-edit order
+        # Each edited section's key style, taken from its lines as read, before any change.
         self._styles: dict[str, tuple[bool, str]] = {}
 
     @classmethod
     def load(cls, path: Path) -> CredentialsFile:
         """Read and parse the file; a missing file is an empty one that does not exist yet."""
-        try:
-            info = path.stat()
-        except FileNotFoundError:
-            return cls(path, "", exists=False, mode=None)
-        except OSError as error:
-            raise ConfigError(f"cannot read {path}: {error.strerror}") from None
-        if stat.S_ISDIR(info.st_mode):
-            raise ConfigError(
-                f"{path} is a directory, not a credentials file",
-                hint="Move it aside or point AWS_SHARED_CREDENTIALS_FILE at a file.",
-            )
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise ConfigError(f"cannot read {path}: {error.strerror}") from None
-        return cls(path, _decode(data, path), exists=True, mode=stat.S_IMODE(info.st_mode))
+        text, exists, mode = read_text(path)
+        return cls(path, text, exists=exists, mode=mode)
+
+    def reload(self) -> CredentialsFile:
+        """The file as it is now: this model when no byte changed, else a new one."""
+        text, exists, mode = read_text(self.path)
+        if exists == self.exists and text == self.text:
+            self.mode = mode
+            return self
+        return CredentialsFile(self.path, text, exists=exists, mode=mode)
 
     # Reading
 
     def sections(self) -> list[str]:
-        return list(self._doc.sections())
+        return [section.name for section in self._sections if section.name != DEFAULT_SECTION]
 
     def has_section(self, name: str) -> bool:
-        return bool(self._doc.has_section(name))
+        return name in self._by_name and name != DEFAULT_SECTION
 
     def get(self, section: str, key: str) -> str | None:
-        if not self._doc.has_option(section, key):
-            return None
-        value = self._doc[section][key].value
-        return None if value is None else str(value)
+        if section in self._edited:
+            edited = self._edited[section][section]
+            return str(edited[key].value) if edited.has_option(key) else None
+        found = self._by_name.get(section)
+        return None if found is None else found.value(key.lower())
+
+    def items(self, section: str) -> dict[str, str]:
+        if section in self._edited:
+            return {
+                key: str(option.value or "")
+                for key, option in self._edited[section][section].items()
+            }
+        found = self._by_name.get(section)
+        if found is None:
+            return {}
+        return {key: found.value(key) or "" for key in found.values}
 
     def long_term_profiles(self) -> list[str]:
         """Names of the profiles that have a `[NAME-long-term]` section, in file order."""
@@ -131,9 +151,7 @@ class CredentialsFile:
                     "  aws_access_key_id = AKIA...\n  aws_secret_access_key = ..."
                 ),
             )
-        settings = {
-            key: str(option.value or "").strip() for key, option in self._doc[section].items()
-        }
+        settings = {key: value.strip() for key, value in self.items(section).items()}
         access_key_id = settings.pop("aws_access_key_id", "")
         secret_access_key = settings.pop("aws_secret_access_key", "")
         missing = [
@@ -208,14 +226,8 @@ class CredentialsFile:
 
     def set_value(self, section_name: str, key: str, value: str) -> None:
         """Set one key, changing only its own line, or adding one after the section's last key."""
-        doc = self._doc
-        if not doc.has_section(section_name):
-            self._append_section(section_name)
-        section = doc[section_name]
+        section = self._editable(section_name)
         options = [block for block in section.iter_blocks() if _is_option(block)]
-        if section_name not in self._styles:
-            # Taken once, from the lines as read, so every line written here matches them.
-            self._styles[section_name] = _style_of(next((o for o in options if o.lines), None))
         if section.has_option(key):
             option = section[key]
             spaced, delimiter = _style_of(option) if option.lines else self._styles[section_name]
@@ -236,16 +248,48 @@ class CredentialsFile:
         builder = options[-1].add_after if options else section.insert_at(0)
         builder.option(key, value, delimiter=delimiter, space_around_delimiters=spaced)
 
-    def _append_section(self, name: str) -> None:
-        doc = self._doc
-        rendered = str(doc)
-        last = doc.last_block
-        if last is not None and rendered.strip() and not rendered.endswith("\n\n"):
-            last.add_after.space(1)
-        doc.add_section(name)
+    def _editable(self, name: str) -> Any:
+        """The configupdater section for `name`, parsed from its own lines (or new)."""
+        if name not in self._edited:
+            from configupdater import ConfigUpdater
+
+            doc = ConfigUpdater()
+            found = self._by_name.get(name)
+            if found is None:
+                doc.add_section(name)
+            else:
+                chunk = "".join(self._lines[found.start : found.end])
+                try:
+                    doc.read_string(chunk, source=str(self.path))
+                except Exception:
+                    raise ConfigError(
+                        f"{self.path}, line {found.start + 1}: section [{name}] cannot be "
+                        "edited safely",
+                        hint="Check that section's lines by hand; the file is unchanged.",
+                    ) from None
+            self._edited[name] = doc
+            options = [block for block in doc[name].iter_blocks() if _is_option(block)]
+            self._styles[name] = _style_of(options[0] if options else None)
+        return self._edited[name][name]
 
     def render(self) -> str:
-        body = str(self._doc)
+        parts: list[str] = []
+        position = 0
+        for section in self._sections:
+            if section.name in self._edited and section.name != DEFAULT_SECTION:
+                parts.extend(self._lines[position : section.start])
+                parts.append(str(self._edited[section.name]))
+                position = section.end
+        parts.extend(self._lines[position:])
+        body = "".join(parts)
+        for name, doc in self._edited.items():
+            if name not in self._by_name:
+                # A new section goes at the end, after one blank line.
+                if body.strip():
+                    body += "\n" if body.endswith("\n") else "\n\n"
+                    if body.endswith("\n\n\n"):
+                        body = body[:-1]
+                body += str(doc)
         if self._crlf:
             body = body.replace("\n", "\r\n")
         return (_BOM if self._bom else "") + body
@@ -253,6 +297,26 @@ class CredentialsFile:
     def save(self) -> int | None:
         """Write atomically with mode 0600; return the looser mode it replaced, if any."""
         return write_atomically(self.path, self.render())
+
+
+def read_text(path: Path) -> tuple[str, bool, int | None]:
+    """The file's text, whether it exists, and its mode; ConfigError for what is no text."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return "", False, None
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ConfigError(
+            f"{path} is a directory, not a credentials file",
+            hint="Move it aside or point AWS_SHARED_CREDENTIALS_FILE at a file.",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    return _decode(data, path), True, stat.S_IMODE(info.st_mode)
 
 
 def write_atomically(path: Path, text: str) -> int | None:
@@ -362,47 +426,27 @@ def _decode(data: bytes, path: Path) -> str:
         ) from None
 
 
-def _parse(text: str, path: Path) -> ConfigUpdater:
-    import configparser
-
-    from configupdater import ConfigUpdater
-
-    doc = ConfigUpdater()
-    try:
-        doc.read_string(text, source=str(path))
-    except configparser.MissingSectionHeaderError as error:
-        if str(error.line).strip().startswith(("#", ";")):
-            raise ConfigError(
-                f"{path}, line {error.lineno}: an indented comment before the first "
-                "[section] header",
-                hint="Remove the spaces before the # or ; on that line.",
-            ) from None
-        raise ConfigError(
-            f"{path}, line {error.lineno}: a line before the first [section] header",
+def _config_error(error: IniError, path: Path) -> ConfigError:
+    where = f"{path}, line {error.lineno}"
+    if error.kind == "no-section":
+        return ConfigError(
+            f"{where}: a line before the first [section] header",
             hint="Every key must be inside a section such as [default].",
-        ) from None
-    except configparser.DuplicateSectionError as error:
-        raise ConfigError(
-            f"{path}, line {error.lineno}: section [{error.section}] appears a second time",
+        )
+    if error.kind == "duplicate-section":
+        return ConfigError(
+            f"{where}: section [{error.section}] appears a second time",
             hint="Merge the two sections into one.",
-        ) from None
-    except configparser.DuplicateOptionError as error:
-        raise ConfigError(
-            f"{path}, line {error.lineno}: key {error.option!r} appears a second time "
-            f"in [{error.section}]",
+        )
+    if error.kind == "duplicate-key":
+        return ConfigError(
+            f"{where}: key {error.key!r} appears a second time in [{error.section}]",
             hint="Keep one of the two lines.",
-        ) from None
-    except configparser.ParsingError as error:
-        lines = ", ".join(str(lineno) for lineno, _ in error.errors) or "?"
-        raise ConfigError(
-            f"{path}, line {lines}: cannot be parsed as an INI file",
-            hint="Each line must be a [section] header, a key = value, or a comment.",
-        ) from None
-    except configparser.Error as error:
-        # The message of other parser errors never quotes secrets; keep only its first line.
-        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ConfigError(f"{path}: {first_line}") from None
-    return doc
+        )
+    return ConfigError(
+        f"{where}: cannot be parsed as an INI file",
+        hint="Each line must be a [section] header, a key = value, or a comment.",
+    )
 
 
 def _is_option(block: Any) -> bool:

@@ -149,7 +149,7 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
 
     # Parsed again under the lock: an edit made while STS was answering is kept.
     with locked(env.credentials_path):
-        credentials = CredentialsFile.load(env.credentials_path)
+        credentials = credentials.reload()
         _refuse_long_term_keys_in_session(credentials, name)
         credentials.long_term(name)
         credentials.set_session(name, session)

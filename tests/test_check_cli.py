@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -144,18 +142,3 @@ def test_bad_within_is_a_usage_error(credentials_file: Path) -> None:
     result = run_cli("check", "--within", "soon")
     assert result.exit_code == 2
     assert "--within" in result.stderr
-
-
-def test_check_never_imports_botocore(four_profiles: Path) -> None:
-    probe = (
-        "import sys\n"
-        "from awsmfa_profiles.cli import main\n"
-        "sys.argv = ['awsmfa', 'check']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore'))\n"
-        "print('LOADED', loaded)\n"
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
-    )
-    assert "LOADED []" in completed.stdout, completed.stdout + completed.stderr

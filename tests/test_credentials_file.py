@@ -83,7 +83,6 @@ def test_long_term_profiles_in_file_order(tmp_path: Path) -> None:
         ("[dev]\nk = 1\nk = 2\n", "line 3: key 'k' appears a second time in [dev]"),
         ("[dev]\nk = 1\n[broken\n", "line 3"),
         ("[dev]\nk = \x00\n", "line 2: the file contains a NUL byte"),
-        ("# top\n  # indented\n[dev]\n", "line 2: an indented comment before the first"),
     ],
 )
 def test_malformed_files_name_the_line(text: str, fragment: str, tmp_path: Path) -> None:
@@ -93,6 +92,16 @@ def test_malformed_files_name_the_line(text: str, fragment: str, tmp_path: Path)
         CredentialsFile.load(path)
     assert fragment in raised.value.message
     assert str(path) in raised.value.message
+
+
+def test_an_indented_comment_before_the_first_section_is_read_as_configparser_does(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "credentials"
+    path.write_text("  # indented\n[dev-long-term]\n")
+    credentials = CredentialsFile.load(path)
+    credentials.set_session("dev", NEW_SESSION)
+    assert credentials.render().startswith("  # indented\n[dev-long-term]\n\n[dev]\n")
 
 
 def test_binary_garbage_is_not_utf8(tmp_path: Path) -> None:

@@ -510,23 +510,6 @@ def test_bad_format_is_a_usage_error(credentials_file: Path) -> None:
     assert "--format" in result.stderr
 
 
-def test_export_never_imports_botocore(credentials_file: Path) -> None:
-    write_profile(credentials_file, timedelta(hours=5))
-    probe = (
-        "import sys\n"
-        "from awsmfa_profiles.cli import main\n"
-        "sys.argv = ['awsmfa', 'export', 'dev', '--format', 'json']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore'))\n"
-        "print('LOADED', loaded)\n"
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
-    )
-    assert '"AccessKeyId": "ASIASESSION0001"' in completed.stdout, completed.stderr
-    assert "LOADED []" in completed.stdout, completed.stdout + completed.stderr
-
-
 # credential_process: what SDKs and the AWS CLI run.
 
 

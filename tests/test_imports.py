@@ -1,0 +1,75 @@
+"""Structural speed facts: the offline commands never load the AWS SDK or configupdater.
+
+`check` runs from cron and shell prompts and `export` as a credential_process, so each
+start must stay cheap; botocore alone costs more than the whole of `check`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("boto3", "botocore", "configupdater")
+
+
+@pytest.fixture
+def valid_profile(credentials_file: Path) -> None:
+    until = (datetime.now(timezone.utc) + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    credentials_file.write_text(
+        "[dev-long-term]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n\n"
+        "[dev]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\n"
+        f"aws_session_token = t\nexpiration = {until}\n"
+    )
+
+
+@pytest.mark.usefixtures("valid_profile")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],
+        ["check", "dev", "--json"],
+        ["export", "dev"],
+        ["export", "dev", "--format", "json"],
+        ["--help"],
+        ["--version"],
+        ["refresh", "--help"],
+        ["check", "--help"],
+        ["export", "--help"],
+    ],
+    ids=" ".join,
+)
+def test_offline_commands_load_no_heavy_module(args: list[str]) -> None:
+    probe = (
+        "import sys\n"
+        "from awsmfa_profiles.cli import main\n"
+        f"sys.argv = ['awsmfa', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    code = done.code\n"
+        f"loaded = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))\n"
+        "print('LOADED', loaded, file=sys.stderr)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert "LOADED []" in completed.stderr, completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_the_probe_would_see_botocore(valid_profile: None) -> None:
+    """The same probe on a refresh does load botocore: the test above can fail."""
+    probe = (
+        "import sys\n"
+        "from awsmfa_profiles.cli import main\n"
+        "sys.argv = ['awsmfa', 'refresh', 'dev', '--force', '--code', '123456',"
+        " '--endpoint-url', 'http://127.0.0.1:9', '--device', "
+        "'arn:aws:iam::123456789012:mfa/x']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('BOTOCORE', 'botocore' in sys.modules, file=sys.stderr)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert "BOTOCORE True" in completed.stderr, completed.stderr
