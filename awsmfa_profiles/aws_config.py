@@ -1,11 +1,17 @@
-"""Read-only access to a profile's settings in the AWS config file (~/.aws/config)."""
+"""Read-only access to a profile's settings in the AWS config file (~/.aws/config), and
+what they resolve to together with the credentials file and the options."""
 
 from __future__ import annotations
 
 import configparser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from awsmfa_profiles.aws import DEFAULT_REGION, AwsTarget
 from awsmfa_profiles.errors import ConfigError
+
+if TYPE_CHECKING:
+    from awsmfa_profiles.credentials_file import LongTermProfile
 
 
 def profile_settings(config_path: Path, name: str) -> dict[str, str]:
@@ -29,3 +35,25 @@ def profile_settings(config_path: Path, name: str) -> dict[str, str]:
         if parser.has_section(section):
             return {key: value.strip() for key, value in parser.items(section)}
     return {}
+
+
+def aws_target(
+    name: str,
+    settings: dict[str, str],
+    *,
+    region: str | None,
+    endpoint_url: str | None,
+    in_credentials: bool,
+) -> AwsTarget:
+    """Where requests for profile NAME go: the option (or $AWS_REGION, resolved by the
+    caller), else the profile's region, else us-east-1."""
+    return AwsTarget(
+        region=region or settings.get("region") or DEFAULT_REGION,
+        endpoint_url=endpoint_url,
+        config_profile=name if (settings or in_credentials) else None,
+    )
+
+
+def configured_device(profile: LongTermProfile, settings: dict[str, str]) -> str | None:
+    """The MFA device named in either file: [NAME-long-term] first, then [profile NAME]."""
+    return profile.mfa_device or settings.get("mfa_serial") or None

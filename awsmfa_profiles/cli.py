@@ -62,6 +62,11 @@ def default_profile() -> str:
     return os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or "default"
 
 
+def region_from(option: str | None) -> str | None:
+    """--region, else the region variables; the profile's own region is the core's fallback."""
+    return option or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -182,7 +187,7 @@ def refresh(
         duration=check_duration(_parse(duration, "--duration")),
         device=None if device is None else check_device(device),
         code=None if code is None else check_code(code),
-        region=region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
+        region=region_from(region),
         endpoint_url=endpoint_url,
     )
     interactive = sys.stdin.isatty()

@@ -24,6 +24,8 @@ from awsmfa_profiles.session import Session, format_expiration, parse_expiration
 if TYPE_CHECKING:
     from configupdater import ConfigUpdater
 
+    from awsmfa_profiles.aws import LongTermKeys
+
 LONG_TERM_SUFFIX = "-long-term"
 SECURE_MODE = 0o600
 TEMP_SUFFIX = ".awsmfa-tmp"
@@ -52,6 +54,11 @@ class LongTermProfile:
     @property
     def mfa_device(self) -> str | None:
         return self.settings.get("aws_mfa_device") or self.settings.get("mfa_serial") or None
+
+    def keys(self) -> LongTermKeys:
+        from awsmfa_profiles.aws import LongTermKeys
+
+        return LongTermKeys(self.access_key_id, self.secret_access_key, f"[{self.section}]")
 
 
 @dataclass(frozen=True)

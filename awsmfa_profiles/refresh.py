@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from awsmfa_profiles import aws_config
-from awsmfa_profiles.aws import DEFAULT_REGION, Aws, AwsTarget, LongTermKeys
+from awsmfa_profiles.aws import Aws, AwsTarget, LongTermKeys
 from awsmfa_profiles.credentials_file import CredentialsFile, locked
 from awsmfa_profiles.errors import AwsError, ConfigError, MfaCodeRejected, UsageError
-from awsmfa_profiles.mfa import is_totp_device, user_name_from_arn
+from awsmfa_profiles.mfa import ChooseDevice, discover_device
 from awsmfa_profiles.session import Session, Status, status
 
 DEFAULT_WITHIN = timedelta(hours=1)
@@ -23,7 +23,6 @@ CODE_ATTEMPTS = 3
 Connect = Callable[[LongTermKeys, AwsTarget], Aws]
 # Asked for a code for `device`; `problem` says why the previous one was not taken.
 AskCode = Callable[[str, "str | None"], str]
-ChooseDevice = Callable[[list[str]], str]
 
 
 @dataclass(frozen=True)
@@ -88,17 +87,19 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
             hint=f"Pass the code: awsmfa refresh {name} --code 123456",
         )
     aws = env.connect(
-        LongTermKeys(profile.access_key_id, profile.secret_access_key, f"[{profile.section}]"),
-        AwsTarget(
-            region=options.region or config.get("region") or DEFAULT_REGION,
+        profile.keys(),
+        aws_config.aws_target(
+            name,
+            config,
+            region=options.region,
             endpoint_url=options.endpoint_url,
-            config_profile=name if (config or credentials.has_section(name)) else None,
+            in_credentials=credentials.has_section(name),
         ),
     )
-    device = options.device or profile.mfa_device or config.get("mfa_serial") or None
+    device = options.device or aws_config.configured_device(profile, config)
     discovered = device is None
     if device is None:
-        device = _discover_device(aws, env.choose_device)
+        device = discover_device(aws, env.choose_device)
     session = _get_session(aws, device, options, env.ask_code)
 
     # Parsed again under the lock: an edit made while STS was answering is kept.
@@ -123,44 +124,6 @@ def _refuse_long_term_keys_in_session(credentials: CredentialsFile, name: str) -
                 f"(or run `awsmfa init {name}`), then run `awsmfa refresh {name}`."
             ),
         )
-
-
-def _discover_device(aws: Aws, choose: ChooseDevice | None) -> str:
-    arn = aws.caller_arn()
-    user_name = user_name_from_arn(arn)
-    if user_name is None and not arn.endswith(":root"):
-        raise ConfigError(
-            f"the long-term keys belong to {arn}, not an IAM user, so no MFA device can be found",
-            hint="Name the device with --device ARN or aws_mfa_device in [NAME-long-term].",
-        )
-    devices = aws.list_mfa_devices(user_name)
-    usable = [serial for serial in devices if is_totp_device(serial)]
-    who = f"IAM user {user_name}" if user_name else "the root user"
-    if not usable and devices:
-        raise ConfigError(
-            f"{who} has only FIDO security keys or passkeys, which the STS API cannot use",
-            hint=(
-                "Add a virtual MFA device (an authenticator app) or a hardware TOTP token: "
-                "IAM console > Users > your user > Security credentials > Assign MFA device."
-            ),
-        )
-    if not usable:
-        raise ConfigError(
-            f"{who} has no MFA device",
-            hint=(
-                "Add one: IAM console > Users > your user > Security credentials > "
-                "Assign MFA device, choose Authenticator app, and follow the wizard."
-            ),
-        )
-    if len(usable) == 1:
-        return usable[0]
-    if choose is None:
-        listed = "\n".join(f"  {serial}" for serial in usable)
-        raise UsageError(
-            f"{who} has {len(usable)} MFA devices:\n{listed}",
-            hint="Choose one with --device ARN, or set aws_mfa_device = ARN in [NAME-long-term].",
-        )
-    return choose(usable)
 
 
 def _get_session(aws: Aws, device: str, options: RefreshOptions, ask: AskCode | None) -> Session:
