@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol, TypeVar
 
 from awsmfa_profiles import __version__
@@ -26,6 +26,10 @@ _THROTTLED = {
     "RequestThrottled",
 }
 _MFA_FAILED_MARKER = "multifactorauthentication failed"
+# SigV4 refuses a request signed more than 5 minutes away from AWS's own time; STS and IAM
+# say so as SignatureDoesNotMatch "Signature expired: ...", other services by these codes.
+_CLOCK_SKEWED = {"RequestExpired", "RequestTimeTooSkewed"}
+_CLOCK_SKEWED_MARKER = "signature expired"
 
 T = TypeVar("T")
 
@@ -55,6 +59,10 @@ class Aws(Protocol):
     """The AWS calls awsmfa makes, in the terms the rest of the code thinks in."""
 
     def caller_arn(self) -> str: ...
+
+    def server_time(self) -> datetime | None:
+        """AWS's time, from the Date header of its latest answer (refusals included)."""
+        ...
 
     def list_mfa_devices(self, user_name: str | None) -> list[str]: ...
 
@@ -105,10 +113,14 @@ class BotocoreAws:
         self._make_iam = make_iam
         self._iam: Any = None
         self._keys = keys
+        self._server_time: datetime | None = None
 
     def caller_arn(self) -> str:
         response = self._call("sts:GetCallerIdentity", self._sts.get_caller_identity)
         return str(response["Arn"])
+
+    def server_time(self) -> datetime | None:
+        return self._server_time
 
     def list_mfa_devices(self, user_name: str | None) -> list[str]:
         if self._iam is None:
@@ -141,8 +153,9 @@ class BotocoreAws:
         )
 
         try:
-            return request()
+            result = request()
         except ClientError as error:
+            self._remember_date(error.response)
             raise self._client_error(action, error) from None
         except (ConnectionError, HTTPClientError) as error:
             raise AwsError(
@@ -151,6 +164,18 @@ class BotocoreAws:
             ) from None
         except BotoCoreError as error:
             raise AwsError(f"{action} failed: {_first_line(error)}") from None
+        for response in result if isinstance(result, list) else [result]:
+            self._remember_date(response)
+        return result
+
+    def _remember_date(self, response: Any) -> None:
+        # Kept from refusals too: a clock that is too far off is itself a cause of refusal.
+        if not isinstance(response, dict):
+            return
+        headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+        moment = _parse_http_date(headers.get("date"))
+        if moment is not None:
+            self._server_time = moment
 
     def _client_error(self, action: str, error: Any) -> AwsError:
         details = error.response.get("Error", {})
@@ -161,6 +186,13 @@ class BotocoreAws:
             return MfaCodeRejected(
                 "AWS rejected the MFA code: it is wrong, expired, or was already used",
                 hint="A code is accepted only once; wait for the next one and try again.",
+            )
+        if code in _CLOCK_SKEWED or _CLOCK_SKEWED_MARKER in message.lower():
+            return AwsError(
+                f"AWS refused {action} because this computer's clock is more than "
+                f"5 minutes off ({code})",
+                hint="Set the clock right (turn on automatic date and time); "
+                "`awsmfa doctor` shows how far off it is.",
             )
         if code in _KEYS_REJECTED:
             return AwsError(
@@ -190,8 +222,6 @@ class BotocoreAws:
 
 
 def _session_from(credentials: Any) -> Session:
-    from datetime import timezone
-
     expires_at = credentials["Expiration"]
     if expires_at.tzinfo is None:
         expires_at = expires_at.replace(tzinfo=timezone.utc)
@@ -201,6 +231,20 @@ def _session_from(credentials: Any) -> Session:
         session_token=credentials["SessionToken"],
         expires_at=expires_at.astimezone(timezone.utc).replace(microsecond=0),
     )
+
+
+def _parse_http_date(text: object) -> datetime | None:
+    from email.utils import parsedate_to_datetime
+
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:  # "-0000" means UTC without saying so
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 def _first_line(error: BaseException) -> str:
