@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from awsmfa_profiles.errors import ConfigError, SaveError
+from awsmfa_profiles.errors import ConfigError, SaveError, UsageError
 from awsmfa_profiles.session import Session, format_expiration, parse_expiration
 
 if TYPE_CHECKING:
@@ -32,10 +32,28 @@ TEMP_SUFFIX = ".awsmfa-tmp"
 _BOM = "\ufeff"
 _SESSION_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "expiration")
 _OPTION_PREFIX = re.compile(r"\s*[^=:\s][^=:]*?(\s*)([=:])(\s*)")
+# Brackets and line breaks cannot be written into a [section] header and read back.
+_NOT_IN_NAME = re.compile(r"[\[\]\x00-\x1f\x7f]")
 
 
 def long_term_section(name: str) -> str:
     return f"{name}{LONG_TERM_SUFFIX}"
+
+
+def check_profile_name(name: str) -> str:
+    """A name that can head its own section and that of its long-term keys."""
+    if not name or name != name.strip() or _NOT_IN_NAME.search(name):
+        raise UsageError(
+            f"{name!r} cannot be a profile name",
+            hint="Use letters, digits and . _ - @ +, as in `smce-veda`.",
+        )
+    if name.endswith(LONG_TERM_SUFFIX):
+        raise UsageError(
+            f"{name!r} is the section of the long-term keys, not a profile",
+            hint=f"Name the profile without {LONG_TERM_SUFFIX}: "
+            f"{name[: -len(LONG_TERM_SUFFIX)] or 'NAME'!r}.",
+        )
+    return name
 
 
 @dataclass(frozen=True)
@@ -220,6 +238,35 @@ class CredentialsFile:
         builder = options[-1].add_after if options else section.insert_at(0)
         builder.option(key, value, delimiter=delimiter, space_around_delimiters=spaced)
 
+    def rename_section(self, old: str, new: str) -> None:
+        """Rename [old] to [new] where it stands; only the header line changes.
+
+        Its keys and comments stay under it, and so do the comment lines directly above
+        the header (configupdater files those under the previous section), because nothing
+        moves: the header line is rewritten in place, its spacing and inline comment kept.
+        """
+        if not self.has_section(old):
+            raise ConfigError(f"no [{old}] section in {self.path}")
+        if self.has_section(new):
+            raise ConfigError(f"[{new}] already exists in {self.path}")
+        section = self._doc[old]
+        if not section.lines:  # added in memory, never read from the file
+            section.name = new
+        else:
+            # Through the text rather than Section.name: renaming that way rebuilds the
+            # header line and drops any whitespace around the brackets.
+            head = ""
+            for block in self._doc.iter_blocks():
+                if block is section:
+                    break
+                head += str(block)
+            text = str(self._doc)
+            header = section.lines[0]
+            renamed = header.replace(f"[{old}]", f"[{new}]", 1)
+            self._doc = _parse(head + renamed + text[len(head) + len(header) :], self.path)
+        if old in self._styles:
+            self._styles[new] = self._styles.pop(old)
+
     def _append_section(self, name: str) -> None:
         doc = self._doc
         rendered = str(doc)
@@ -316,7 +363,7 @@ def glob_escape(name: str) -> str:
 
 def _not_saved(path: Path, error: OSError) -> str:
     reason = error.strerror or str(error)
-    return f"the new session could not be saved to {path}: {reason}; the file is unchanged"
+    return f"the changes could not be saved to {path}: {reason}; the file is unchanged"
 
 
 def _fsync_directory(directory: Path) -> None:
