@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
@@ -28,6 +28,9 @@ from awsmfa_profiles.session import (
     format_expiration,
     parse_duration,
 )
+
+if TYPE_CHECKING:
+    from awsmfa_profiles.init import NewKeys
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -274,6 +277,91 @@ def check(
         raise typer.Exit(EXIT_FAILED)
 
 
+@app.command()
+@handles_errors
+def init(
+    name: str = typer.Argument(
+        None, help="Profile to set up; default $AWS_PROFILE, else 'default'.", show_default=False
+    ),
+    discover: bool = typer.Option(
+        True,
+        "--discover/--no-discover",
+        help="Ask AWS for the MFA device of the keys and record it.",
+    ),
+    region: str = typer.Option(
+        None,
+        help="AWS region; default $AWS_REGION, the profile's, else us-east-1.",
+        show_default=False,
+    ),
+    endpoint_url: str = typer.Option(
+        None,
+        help="Send every AWS request here (e.g. a local test endpoint).",
+        show_default=False,
+    ),
+) -> None:
+    """Put the long-term keys in [NAME-long-term]: rename [NAME] if it holds them, else ask.
+    Makes the file 0600 and ~/.aws 0700."""
+    import shlex
+
+    from awsmfa_profiles.aws import connect, mask
+    from awsmfa_profiles.init import Action, DeviceKnown, prepare, record_device
+
+    profile = name or default_profile()
+    path = credentials_path()
+    interactive = sys.stdin.isatty()
+    prepared = prepare(profile, credentials_path=path, ask_keys=ask_keys if interactive else None)
+    if prepared.created_directory:
+        note(f"Created {path.parent} (mode 0700).")
+    if prepared.tightened_directory is not None:
+        note(
+            f"Tightened {path.parent} from {prepared.tightened_directory:04o} to 0700: "
+            "only you should reach your keys."
+        )
+    if prepared.tightened_file is not None:
+        note(f"Tightened {path} from {prepared.tightened_file:04o} to 0600: it holds secret keys.")
+    key = mask(prepared.access_key_id)
+    if prepared.action is Action.RENAMED:
+        say(
+            f"Renamed [{profile}] to [{prepared.section}] in {path} (access key {key}); "
+            f"awsmfa writes the session into [{profile}]."
+        )
+    elif prepared.action is Action.WRITTEN:
+        say(f"Wrote access key {key} and its secret to [{prepared.section}] in {path}.")
+    else:
+        say(f"[{prepared.section}] in {path} is ready (access key {key}); nothing to change.")
+
+    if prepared.action is not Action.READY and not discover:
+        note("The MFA device will be looked up on the first refresh.")
+    elif prepared.action is not Action.READY:
+        note("Looking up the MFA device of these keys with AWS (--no-discover skips this)...")
+        try:
+            found = record_device(
+                profile,
+                credentials_path=path,
+                config_path=config_path(),
+                connect=connect,
+                region=region_from(region),
+                endpoint_url=endpoint_url,
+                choose=choose_device if interactive else None,
+            )
+        except (KeyboardInterrupt, typer.Abort):
+            note(
+                "\nawsmfa: interrupted; the keys are saved, and the first refresh will "
+                "look up the MFA device"
+            )
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        if not isinstance(found, DeviceKnown):
+            note(f"Could not look up the MFA device: {found.reason}")
+            if found.hint:
+                note(found.hint)
+            note(f"The keys are saved; `awsmfa doctor {shlex.quote(profile)}` checks the setup.")
+        elif found.recorded:
+            note(f"Recorded MFA device {found.device} as aws_mfa_device in [{prepared.section}].")
+        else:
+            note(f"MFA device {found.device}, as named in your files.")
+    say(f"Next: awsmfa refresh {shlex.quote(profile)}")
+
+
 def _status_line(label: str, state: Status, expires_at: datetime | None, now: datetime) -> str:
     if expires_at is None:
         return f"{label}  {state.value:<8}  never refreshed"
@@ -303,6 +391,29 @@ def ask_code(device: str, problem: str | None) -> str:
         if is_code(entered):
             return entered
         note("A code is exactly 6 digits, as your authenticator app shows it; try again.")
+
+
+def ask_keys() -> NewKeys:
+    from awsmfa_profiles.init import NewKeys, check_access_key_id, check_secret_access_key
+
+    note(
+        "Enter a long-term access key of your IAM user (IAM console > Users > your user > "
+        "Security credentials > Create access key)."
+    )
+    key_id = _ask_until_valid("AWS access key ID", check_access_key_id, hide_input=False)
+    secret = _ask_until_valid(
+        "AWS secret access key (not shown)", check_secret_access_key, hide_input=True
+    )
+    return NewKeys(key_id, secret)
+
+
+def _ask_until_valid(prompt: str, check: Callable[[str], str], *, hide_input: bool) -> str:
+    while True:
+        entered = str(typer.prompt(prompt, hide_input=hide_input, err=True))
+        try:
+            return check(entered)
+        except UsageError as error:
+            note(f"{error.message}. {error.hint or ''}".rstrip() + " Try again.")
 
 
 def choose_device(devices: list[str]) -> str:
