@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol, TypeVar
 
 from awsmfa_profiles import __version__
-from awsmfa_profiles.errors import AwsError, MfaCodeRejected
+from awsmfa_profiles.errors import AwsError, ConfigError, MfaCodeRejected
 from awsmfa_profiles.session import Session
 
 DEFAULT_REGION = "us-east-1"
@@ -92,15 +92,27 @@ def connect(keys: LongTermKeys, target: AwsTarget) -> BotocoreAws:
     )
 
     def make(service: str) -> Any:
-        return session.create_client(
-            service,
-            region_name=target.region,
-            endpoint_url=target.endpoint_url,
-            aws_access_key_id=keys.access_key_id,
-            aws_secret_access_key=keys.secret_access_key,
-            aws_session_token=None,
-            config=config,
-        )
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            return session.create_client(
+                service,
+                region_name=target.region,
+                endpoint_url=target.endpoint_url,
+                aws_access_key_id=keys.access_key_id,
+                aws_secret_access_key=keys.secret_access_key,
+                aws_session_token=None,
+                config=config,
+            )
+        except (BotoCoreError, ValueError) as error:
+            # Nothing was sent: botocore could not read its config file (it is stricter
+            # than awsmfa, refusing a section that appears twice), or a region or
+            # endpoint is malformed.
+            raise ConfigError(
+                f"cannot set up the AWS client: {_first_line(error)}",
+                hint="Check the config file (~/.aws/config or $AWS_CONFIG_FILE), "
+                "--region and --endpoint-url.",
+            ) from None
 
     return BotocoreAws(make("sts"), lambda: make("iam"), keys)
 

@@ -16,11 +16,29 @@ if TYPE_CHECKING:
 
 def profile_settings(config_path: Path, name: str) -> dict[str, str]:
     """The keys of `[profile NAME]` (or `[default]`), empty when the file or section is absent."""
+    parser = _read(config_path)
+    for section in _sections_of(name):
+        if parser.has_section(section):
+            return {key: value.strip() for key, value in parser.items(section)}
+    return {}
+
+
+def has_profile(config_path: Path, name: str) -> bool:
+    """Whether `[profile NAME]` (or `[default]`) is there, settings or not."""
+    parser = _read(config_path)
+    return any(parser.has_section(section) for section in _sections_of(name))
+
+
+def _sections_of(name: str) -> list[str]:
+    return ["default", "profile default"] if name == "default" else [f"profile {name}"]
+
+
+def _read(config_path: Path) -> configparser.RawConfigParser:
     parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read_string(config_path.read_text(encoding="utf-8-sig"), source=str(config_path))
     except (FileNotFoundError, NotADirectoryError):
-        return {}
+        return parser
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read {config_path}: {error}") from None
     except configparser.Error as error:
@@ -30,11 +48,7 @@ def profile_settings(config_path: Path, name: str) -> dict[str, str]:
             f"{config_path}{where}: cannot be parsed as an AWS config file",
             hint="Each line must be a [profile NAME] header, a key = value, or a comment.",
         ) from None
-    candidates = ["default", "profile default"] if name == "default" else [f"profile {name}"]
-    for section in candidates:
-        if parser.has_section(section):
-            return {key: value.strip() for key, value in parser.items(section)}
-    return {}
+    return parser
 
 
 def aws_target(

@@ -362,6 +362,78 @@ def init(
     say(f"Next: awsmfa refresh {shlex.quote(profile)}")
 
 
+@app.command()
+@handles_errors
+def doctor(
+    name: str = typer.Argument(
+        None, help="Profile to check; default $AWS_PROFILE, else 'default'.", show_default=False
+    ),
+    region: str = typer.Option(
+        None,
+        help="AWS region; default $AWS_REGION, the profile's, else us-east-1.",
+        show_default=False,
+    ),
+    endpoint_url: str = typer.Option(
+        None,
+        help="Send every AWS request here (e.g. a local test endpoint).",
+        show_default=False,
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of lines."),
+) -> None:
+    """Check the setup as the guide's troubleshooting does: file, modes, keys, AWS, MFA
+    device, clock, shell variables, session. Never writes. Exit 1 if a check failed."""
+    from awsmfa_profiles.aws import connect
+    from awsmfa_profiles.doctor import DoctorEnvironment, Level, diagnose, failed
+
+    profile = name or default_profile()
+    findings = diagnose(
+        profile,
+        DoctorEnvironment(
+            credentials_path=credentials_path(),
+            config_path=config_path(),
+            now=utc_now,
+            connect=connect,
+            environ=os.environ,
+            region=region_from(region),
+            endpoint_url=endpoint_url,
+        ),
+    )
+    if as_json:
+        say(
+            json.dumps(
+                [
+                    {
+                        "level": finding.level.value,
+                        "title": finding.title,
+                        "detail": finding.detail or None,
+                        "fix": finding.fix or None,
+                    }
+                    for finding in findings
+                ],
+                indent=2,
+            )
+        )
+    else:
+        say(f"Checking profile [{profile}]:")
+        for finding in findings:
+            line = f"{finding.level.value:<5} {finding.title}"
+            say(f"{line}: {finding.detail}" if finding.detail else line)
+            for number, fix in enumerate(finding.fix.splitlines()):
+                say(f"{'':6}{'fix: ' if number == 0 else '     '}{fix}")
+        failures = sum(finding.level is Level.FAIL for finding in findings)
+        warnings = sum(finding.level is Level.WARN for finding in findings)
+        if failures or warnings:
+            say(f"{_count(failures, 'check')} failed, {_count(warnings, 'warning')}.")
+        else:
+            say("No problems found.")
+    if failed(findings):
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def _status_line(label: str, state: Status, expires_at: datetime | None, now: datetime) -> str:
     if expires_at is None:
         return f"{label}  {state.value:<8}  never refreshed"

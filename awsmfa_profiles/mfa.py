@@ -64,16 +64,24 @@ def is_totp_device(serial: str) -> bool:
 
 def discover_device(aws: Aws, choose: ChooseDevice | None) -> str:
     """The one TOTP device of the keys' IAM user, as the guide's script found it."""
-    arn = aws.caller_arn()
+    owner = device_owner(aws.caller_arn())
+    return pick_device(owner, aws.list_mfa_devices(owner), choose)
+
+
+def device_owner(arn: str) -> str | None:
+    """The IAM user whose devices to list; None for the root user, who has no name."""
     user_name = user_name_from_arn(arn)
     if user_name is None and not arn.endswith(":root"):
         raise ConfigError(
             f"the long-term keys belong to {arn}, not an IAM user, so no MFA device can be found",
             hint="Name the device with --device ARN or aws_mfa_device in [NAME-long-term].",
         )
-    devices = aws.list_mfa_devices(user_name)
+    return user_name
+
+
+def pick_device(owner: str | None, devices: list[str], choose: ChooseDevice | None) -> str:
     usable = [serial for serial in devices if is_totp_device(serial)]
-    who = f"IAM user {user_name}" if user_name else "the root user"
+    who = f"IAM user {owner}" if owner else "the root user"
     if not usable and devices:
         raise ConfigError(
             f"{who} has only FIDO security keys or passkeys, which the STS API cannot use",

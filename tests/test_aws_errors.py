@@ -249,3 +249,24 @@ def test_a_skewed_clock_is_named_as_the_cause(
     assert "clock is more than 5 minutes off" in result.stderr
     assert "awsmfa doctor" in result.stderr
     assert "rejected the long-term keys" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "fragment"),
+    [
+        ([], "[profile dev]\nregion = eu-west-1\n[profile dev]\n", "Unable to parse config file"),
+        (["--region", "not a region!"], "", "not a region!"),
+        (["--endpoint-url", "not-a-url"], "", "not-a-url"),
+    ],
+)
+def test_a_client_botocore_cannot_set_up_is_a_configuration_error(
+    known_device: Path, config_file: Path, args: list[str], config: str, fragment: str
+) -> None:
+    config_file.write_text(config)
+    before = known_device.read_bytes()
+    result = run_cli("refresh", "dev", "--code", "123456", *args)
+    assert result.exit_code == 2, result.output
+    assert "cannot set up the AWS client" in result.stderr
+    assert fragment in result.stderr
+    assert "Traceback" not in result.output
+    assert known_device.read_bytes() == before
