@@ -30,6 +30,7 @@ from awsmfa_profiles.session import (
 )
 
 if TYPE_CHECKING:
+    from awsmfa_profiles.check import ProfileStatus
     from awsmfa_profiles.init import NewKeys
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -236,6 +237,11 @@ def check(
     within: str = typer.Option("1h", help=WITHIN_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing when all are valid."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of lines."),
+    notify: bool = typer.Option(
+        False,
+        "--notify",
+        help="Also show a desktop notification for each profile that needs a refresh.",
+    ),
 ) -> None:
     """Report each session offline: valid, expiring, expired or missing. Exit 1 if any
     needs a refresh."""
@@ -273,8 +279,101 @@ def check(
         for result in results:
             if result.status.needs_refresh:
                 say(f"  run: awsmfa refresh {result.profile}")
+    if notify and needs_refresh:
+        _notify_desktop(results, now)
     if needs_refresh:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _notify_desktop(results: list[ProfileStatus], now: datetime) -> None:
+    import shutil
+
+    from awsmfa_profiles.remind import notices_for, run_command
+    from awsmfa_profiles.remind import notify as show
+
+    # No notifier on PATH means output only, and says nothing: cron would mail the
+    # complaint every day on a computer without a desktop.
+    notified = show(
+        notices_for(results, now),
+        run=run_command,
+        which=shutil.which,
+        platform=sys.platform,
+        environ=os.environ,
+        uid=os.getuid() if hasattr(os, "getuid") else None,
+    )
+    for problem in notified.problems:
+        note(f"awsmfa: no desktop notification: {problem}")
+
+
+@app.command()
+@handles_errors
+def remind(
+    names: list[str] = typer.Argument(
+        None,
+        help="Profiles to check; default every one with a [NAME-long-term].",
+        show_default=False,
+    ),
+    install: bool = typer.Option(
+        False, "--install", help="Put the line into your crontab, replacing an earlier one."
+    ),
+    uninstall: bool = typer.Option(
+        False, "--uninstall", help="Take awsmfa's line out of your crontab."
+    ),
+    at: str = typer.Option(
+        None,
+        "--at",
+        help="Time of day, HH:MM on a 24-hour clock [default: 09:00].",
+        show_default=False,
+    ),
+) -> None:
+    """A daily reminder from cron: `awsmfa check --quiet --notify` once a day. Without
+    --install or --uninstall, print the crontab line to add yourself."""
+    import shutil
+
+    from awsmfa_profiles import remind as reminder
+
+    if install and uninstall:
+        raise UsageError("--install and --uninstall cannot be used together")
+    if uninstall and (names or at is not None):
+        raise UsageError(
+            "--uninstall takes no profile names and no --at",
+            hint="It removes awsmfa's one line, whatever it checks.",
+        )
+    if uninstall:
+        if reminder.uninstall(reminder.run_command):
+            say("Removed the awsmfa reminder from your crontab.")
+        else:
+            say("There is no awsmfa reminder in your crontab; nothing to change.")
+        return
+    profiles = list(names or [])
+    line = reminder.reminder_line(
+        reminder.awsmfa_command(sys.argv[0], sys.executable, shutil.which),
+        reminder.parse_at(reminder.DEFAULT_AT if at is None else at),
+        profiles,
+        credentials_file=os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or None,
+    )
+    for unknown in reminder.unknown_profiles(profiles, credentials_path()):
+        note(
+            f"Note: there is no [{unknown}] or [{unknown}-long-term] yet; the reminder will "
+            f"report it until `awsmfa init {unknown}` is run."
+        )
+    if not install:
+        say(line)
+        note("Add it with `crontab -e`, or let `awsmfa remind --install` add it.")
+        return
+    installed = reminder.install(line, reminder.run_command)
+    if not installed.changed:
+        say("The awsmfa reminder is already in your crontab; nothing to change:")
+    elif installed.replaced:
+        say("Replaced the awsmfa reminder in your crontab:")
+    else:
+        say("Added the awsmfa reminder to your crontab:")
+    say(f"  {line}")
+    if not (shutil.which("notify-send") or shutil.which("osascript")):
+        note(
+            "No notify-send or osascript on PATH: the reminder will only print, and cron "
+            "mails what it prints if mail is set up."
+        )
 
 
 @app.command()

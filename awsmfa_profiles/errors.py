@@ -42,3 +42,7 @@ class MfaCodeRejected(AwsError):
 
 class SaveError(AwsmfaError):
     """The credentials file could not be written; the original is intact."""
+
+
+class ReminderError(AwsmfaError):
+    """The crontab could not be read or written; it is unchanged."""
