@@ -113,7 +113,8 @@ def profile(name: str, left: timedelta | None) -> str:
         f"[{name}-long-term]\naws_access_key_id = AKIA{name.upper()}\naws_secret_access_key = s\n\n"
     )
     if left is not None:
-        expires = (NOW + left).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # From the time of writing, not of import: the suite may run long before this test.
+        expires = (datetime.now(timezone.utc) + left).strftime("%Y-%m-%dT%H:%M:%SZ")
         text += (
             f"[{name}]\naws_access_key_id = ASIA\naws_secret_access_key = s\n"
             f"aws_session_token = t\nexpiration = {expires}\n\n"
