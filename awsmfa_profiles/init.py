@@ -105,13 +105,18 @@ def prepare(name: str, *, credentials_path: Path, ask_keys: AskKeys | None) -> P
     """Make [NAME-long-term] hold the long-term keys, and the file and its directory private."""
     check_profile_name(name)
     section = long_term_section(name)
-    action = _next_action(CredentialsFile.load(credentials_path), name)
+    credentials = CredentialsFile.load(credentials_path)
+    action = _next_action(credentials, name)
     keys = None
     if action is Action.WRITTEN:
         if ask_keys is None:
+            found = (
+                f"[{name}] holds no long-term keys and [{section}] is not"
+                if credentials.has_section(name)
+                else f"neither [{name}] nor [{section}] is"
+            )
             raise UsageError(
-                f"neither [{name}] nor [{section}] is in {credentials_path}, and there is "
-                "no terminal to ask for the keys on",
+                f"{found} in {credentials_path}, and there is no terminal to ask for the keys on",
                 hint=(
                     f"Run `awsmfa init {name}` in a terminal, or add the section yourself:\n"
                     f"  [{section}]\n  aws_access_key_id = AKIA...\n  aws_secret_access_key = ..."

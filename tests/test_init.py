@@ -246,7 +246,11 @@ def test_a_session_in_the_profile_is_not_taken_for_long_term_keys(
         "[dev]\naws_access_key_id = ASIAXXXXXXXXXXXXXXXX\naws_secret_access_key = s\n"
         "aws_session_token = t\nexpiration = 2026-01-01T00:00:00Z\n"
     )
-    assert_refused(credentials_file, ["init", "dev"], ["neither [dev] nor [dev-long-term]"])
+    assert_refused(
+        credentials_file,
+        ["init", "dev"],
+        ["[dev] holds no long-term keys and [dev-long-term] is not in", "no terminal"],
+    )
 
 
 @pytest.mark.parametrize(
@@ -326,6 +330,23 @@ def test_keys_are_asked_for_and_the_secret_is_not_echoed(
     }
     assert mode(isolated_home / ".aws") == 0o700
     assert mode(credentials_file) == 0o600
+
+
+def test_keys_are_asked_for_beside_a_session_and_the_session_is_kept(
+    credentials_file: Path,
+) -> None:
+    session = (
+        "[dev]\naws_access_key_id = ASIAXXXXXXXXXXXXXXXX\naws_secret_access_key = s\n"
+        "aws_session_token = t\nexpiration = 2026-01-01T00:00:00Z\n"
+    )
+    credentials_file.write_text(session)
+    child, transcript = spawn_init("dev", "--no-discover")
+    child.expect("AWS access key ID: ")
+    child.sendline(KEY_ID)
+    child.expect(r"\(not shown\): ")
+    child.sendline(SECRET)
+    assert finish(child) == 0, transcript.getvalue()
+    assert credentials_file.read_text() == session + "\n" + keys_in("dev-long-term")
 
 
 def test_wrong_keys_are_asked_for_again(credentials_file: Path) -> None:
