@@ -75,7 +75,7 @@ def diagnose(name: str, env: DoctorEnvironment) -> list[Finding]:
     found: list[Finding] = []
     credentials = _credentials_file(found, env.credentials_path, name)
     settings, config_readable = _config_file(found, env.config_path, name)
-    profile = _long_term_keys(found, credentials, name) if credentials else None
+    profile = _long_term_keys(found, credentials, name) if credentials is not None else None
     if profile is not None and credentials is not None:
         if config_readable:
             _with_aws(found, env, name, profile, settings, credentials)
