@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol, TypeVar
 
 from awsmfa_profiles import __version__
@@ -26,6 +26,10 @@ _THROTTLED = {
     "RequestThrottled",
 }
 _MFA_FAILED_MARKER = "multifactorauthentication failed"
+# SigV4 refuses a request signed more than 5 minutes away from AWS's own time; STS and IAM
+# say so as SignatureDoesNotMatch "Signature expired: ...", other services by these codes.
+_CLOCK_SKEWED = {"RequestExpired", "RequestTimeTooSkewed"}
+_CLOCK_SKEWED_MARKER = "signature expired"
 
 T = TypeVar("T")
 
@@ -55,6 +59,10 @@ class Aws(Protocol):
     """The AWS calls awsmfa makes, in the terms the rest of the code thinks in."""
 
     def caller_arn(self) -> str: ...
+
+    def server_time(self) -> datetime | None:
+        """AWS's time, from the Date header of its latest answer (refusals included)."""
+        ...
 
     def list_mfa_devices(self, user_name: str | None) -> list[str]: ...
 
@@ -100,15 +108,27 @@ def connect(keys: LongTermKeys, target: AwsTarget) -> BotocoreAws:
     )
 
     def make(service: str) -> Any:
-        return session.create_client(
-            service,
-            region_name=target.region,
-            endpoint_url=target.endpoint_url,
-            aws_access_key_id=keys.access_key_id,
-            aws_secret_access_key=keys.secret_access_key,
-            aws_session_token=None,
-            config=config,
-        )
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            return session.create_client(
+                service,
+                region_name=target.region,
+                endpoint_url=target.endpoint_url,
+                aws_access_key_id=keys.access_key_id,
+                aws_secret_access_key=keys.secret_access_key,
+                aws_session_token=None,
+                config=config,
+            )
+        except (BotoCoreError, ValueError) as error:
+            # Nothing was sent: botocore could not read its config file (it is stricter
+            # than awsmfa, refusing a section that appears twice), or a region or
+            # endpoint is malformed.
+            raise ConfigError(
+                f"cannot set up the AWS client: {_first_line(error)}",
+                hint="Check the config file (~/.aws/config or $AWS_CONFIG_FILE), "
+                "--region and --endpoint-url.",
+            ) from None
 
     try:
         sts = make("sts")
@@ -128,10 +148,14 @@ class BotocoreAws:
         self._make_iam = make_iam
         self._iam: Any = None
         self._keys = keys
+        self._server_time: datetime | None = None
 
     def caller_arn(self) -> str:
         response = self._call("sts:GetCallerIdentity", self._sts.get_caller_identity)
         return str(response["Arn"])
+
+    def server_time(self) -> datetime | None:
+        return self._server_time
 
     def list_mfa_devices(self, user_name: str | None) -> list[str]:
         if self._iam is None:
@@ -206,8 +230,9 @@ class BotocoreAws:
         )
 
         try:
-            return request()
+            result = request()
         except ClientError as error:
+            self._remember_date(error.response)
             raise self._client_error(action, error) from None
         except (ConnectionError, HTTPClientError) as error:
             raise AwsError(
@@ -216,6 +241,18 @@ class BotocoreAws:
             ) from None
         except BotoCoreError as error:
             raise AwsError(f"{action} failed: {_first_line(error)}") from None
+        for response in result if isinstance(result, list) else [result]:
+            self._remember_date(response)
+        return result
+
+    def _remember_date(self, response: Any) -> None:
+        # Kept from refusals too: a clock that is too far off is itself a cause of refusal.
+        if not isinstance(response, dict):
+            return
+        headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+        moment = _parse_http_date(headers.get("date"))
+        if moment is not None:
+            self._server_time = moment
 
     def _client_error(self, action: str, error: Any) -> AwsError:
         details = error.response.get("Error", {})
@@ -231,6 +268,13 @@ class BotocoreAws:
             return MfaCodeRejected(
                 "AWS rejected the MFA code: it is wrong, expired, or was already used",
                 hint="A code is accepted only once; wait for the next one and try again.",
+            )
+        if code in _CLOCK_SKEWED or _CLOCK_SKEWED_MARKER in message.lower():
+            return AwsError(
+                f"AWS refused {action} because this computer's clock is more than "
+                f"5 minutes off ({code})",
+                hint="Set the clock right (turn on automatic date and time); "
+                "`awsmfa doctor` shows how far off it is.",
             )
         if code in _KEYS_REJECTED:
             return AwsError(
@@ -260,8 +304,6 @@ class BotocoreAws:
 
 
 def _session_from(credentials: Any) -> Session:
-    from datetime import timezone
-
     expires_at = credentials["Expiration"]
     if expires_at.tzinfo is None:
         expires_at = expires_at.replace(tzinfo=timezone.utc)
@@ -271,6 +313,20 @@ def _session_from(credentials: Any) -> Session:
         session_token=credentials["SessionToken"],
         expires_at=expires_at.astimezone(timezone.utc).replace(microsecond=0),
     )
+
+
+def _parse_http_date(text: object) -> datetime | None:
+    from email.utils import parsedate_to_datetime
+
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:  # "-0000" means UTC without saying so
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 def _first_line(error: BaseException) -> str:

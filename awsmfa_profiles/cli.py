@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
@@ -30,6 +30,10 @@ from awsmfa_profiles.session import (
     format_expiration,
     parse_duration,
 )
+
+if TYPE_CHECKING:
+    from awsmfa_profiles.check import ProfileStatus
+    from awsmfa_profiles.init import NewKeys
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,6 +66,11 @@ def config_path() -> Path:
 
 def default_profile() -> str:
     return os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or "default"
+
+
+def region_from(option: str | None) -> str | None:
+    """--region, else the region variables; the profile's own region is the core's fallback."""
+    return option or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
 
 
 def utc_now() -> datetime:
@@ -129,13 +138,98 @@ def root(
     ),
     debug: bool = typer.Option(False, "--debug", help="Show a traceback on unexpected errors."),
 ) -> None:
-    """Exit codes: 0 ok, 1 failed or a refresh is needed, 2 usage or configuration
-    error, 130 interrupted."""
+    """Exit codes: 0 ok, 1 failed (a refresh is needed, a doctor check failed), 2 usage
+    or configuration error, 130 interrupted."""
     global _debug
     _debug = debug
 
 
 WITHIN_HELP = "A session with less than this left is expiring; default 1h, for a role 10m."
+
+
+@app.command()
+@handles_errors
+def init(
+    name: str = typer.Argument(
+        None, help="Profile to set up; default $AWS_PROFILE, else 'default'.", show_default=False
+    ),
+    discover: bool = typer.Option(
+        True,
+        "--discover/--no-discover",
+        help="Ask AWS for the MFA device of the keys and record it.",
+    ),
+    region: str = typer.Option(
+        None,
+        help="AWS region; default $AWS_REGION, the profile's, else us-east-1.",
+        show_default=False,
+    ),
+    endpoint_url: str = typer.Option(
+        None,
+        help="Send every AWS request here (e.g. a local test endpoint).",
+        show_default=False,
+    ),
+) -> None:
+    """Put the long-term keys in [NAME-long-term]: rename [NAME] if it holds them, else ask.
+    Makes the file 0600 and ~/.aws 0700."""
+    import shlex
+
+    from awsmfa_profiles.aws import connect, mask
+    from awsmfa_profiles.init import Action, DeviceKnown, prepare, record_device
+
+    profile = name or default_profile()
+    path = credentials_path()
+    interactive = sys.stdin.isatty()
+    prepared = prepare(profile, credentials_path=path, ask_keys=ask_keys if interactive else None)
+    if prepared.created_directory:
+        note(f"Created {path.parent} (mode 0700).")
+    if prepared.tightened_directory is not None:
+        note(
+            f"Tightened {path.parent} from {prepared.tightened_directory:04o} to 0700: "
+            "only you should reach your keys."
+        )
+    if prepared.tightened_file is not None:
+        note(f"Tightened {path} from {prepared.tightened_file:04o} to 0600: it holds secret keys.")
+    key = mask(prepared.access_key_id)
+    if prepared.action is Action.RENAMED:
+        say(
+            f"Renamed [{profile}] to [{prepared.section}] in {path} (access key {key}); "
+            f"awsmfa writes the session into [{profile}]."
+        )
+    elif prepared.action is Action.WRITTEN:
+        say(f"Wrote access key {key} and its secret to [{prepared.section}] in {path}.")
+    else:
+        say(f"[{prepared.section}] in {path} is ready (access key {key}); nothing to change.")
+
+    if prepared.action is not Action.READY and not discover:
+        note("The MFA device will be looked up on the first refresh.")
+    elif prepared.action is not Action.READY:
+        note("Looking up the MFA device of these keys with AWS (--no-discover skips this)...")
+        try:
+            found = record_device(
+                profile,
+                credentials_path=path,
+                config_path=config_path(),
+                connect=connect,
+                region=region_from(region),
+                endpoint_url=endpoint_url,
+                choose=choose_device if interactive else None,
+            )
+        except (KeyboardInterrupt, typer.Abort):
+            note(
+                "\nawsmfa: interrupted; the keys are saved, and the first refresh will "
+                "look up the MFA device"
+            )
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        if not isinstance(found, DeviceKnown):
+            note(f"Could not look up the MFA device: {found.reason}")
+            if found.hint:
+                note(found.hint)
+            note(f"The keys are saved; `awsmfa doctor {shlex.quote(profile)}` checks the setup.")
+        elif found.recorded:
+            note(f"Recorded MFA device {found.device} as aws_mfa_device in [{prepared.section}].")
+        else:
+            note(f"MFA device {found.device}, as named in your files.")
+    say(f"Next: awsmfa refresh {shlex.quote(profile)}")
 
 
 @app.command()
@@ -203,7 +297,7 @@ def refresh(
         duration=None if duration is None else _parse(duration, "--duration"),
         device=None if device is None else check_device(device),
         code=None if code is None else check_code(code),
-        region=region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
+        region=region_from(region),
         endpoint_url=endpoint_url,
         role_arn=None if role_arn is None else check_role_arn(role_arn),
         role_session_name=role_session_name,
@@ -292,6 +386,11 @@ def check(
     within: str = typer.Option(None, help=WITHIN_HELP, show_default=False),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing when all are valid."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of lines."),
+    notify: bool = typer.Option(
+        False,
+        "--notify",
+        help="Also show a desktop notification for each profile that needs a refresh.",
+    ),
 ) -> None:
     """Report each session offline: valid, expiring, expired or missing. Exit 1 if any
     needs a refresh."""
@@ -329,8 +428,174 @@ def check(
         for result in results:
             if result.status.needs_refresh:
                 say(f"  run: awsmfa refresh {result.profile}")
+    if notify and needs_refresh:
+        _notify_desktop(results, now)
     if needs_refresh:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _notify_desktop(results: list[ProfileStatus], now: datetime) -> None:
+    import shutil
+
+    from awsmfa_profiles.remind import notices_for, run_command
+    from awsmfa_profiles.remind import notify as show
+
+    # No notifier on PATH means output only, and says nothing: cron would mail the
+    # complaint every day on a computer without a desktop.
+    notified = show(
+        notices_for(results, now),
+        run=run_command,
+        which=shutil.which,
+        platform=sys.platform,
+        environ=os.environ,
+        uid=os.getuid() if hasattr(os, "getuid") else None,
+    )
+    for problem in notified.problems:
+        note(f"awsmfa: no desktop notification: {problem}")
+
+
+@app.command()
+@handles_errors
+def doctor(
+    name: str = typer.Argument(
+        None, help="Profile to check; default $AWS_PROFILE, else 'default'.", show_default=False
+    ),
+    region: str = typer.Option(
+        None,
+        help="AWS region; default $AWS_REGION, the profile's, else us-east-1.",
+        show_default=False,
+    ),
+    endpoint_url: str = typer.Option(
+        None,
+        help="Send every AWS request here (e.g. a local test endpoint).",
+        show_default=False,
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of lines."),
+) -> None:
+    """Check the setup as the guide's troubleshooting does: file, modes, keys, AWS, MFA
+    device, clock, shell variables, session. Never writes. Exit 1 if a check failed."""
+    from awsmfa_profiles.aws import connect
+    from awsmfa_profiles.doctor import DoctorEnvironment, Level, diagnose, failed
+
+    profile = name or default_profile()
+    findings = diagnose(
+        profile,
+        DoctorEnvironment(
+            credentials_path=credentials_path(),
+            config_path=config_path(),
+            now=utc_now,
+            connect=connect,
+            environ=os.environ,
+            region=region_from(region),
+            endpoint_url=endpoint_url,
+        ),
+    )
+    if as_json:
+        say(
+            json.dumps(
+                [
+                    {
+                        "level": finding.level.value,
+                        "title": finding.title,
+                        "detail": finding.detail or None,
+                        "fix": finding.fix or None,
+                    }
+                    for finding in findings
+                ],
+                indent=2,
+            )
+        )
+    else:
+        say(f"Checking profile [{profile}]:")
+        for finding in findings:
+            line = f"{finding.level.value:<5} {finding.title}"
+            say(f"{line}: {finding.detail}" if finding.detail else line)
+            for number, fix in enumerate(finding.fix.splitlines()):
+                say(f"{'':6}{'fix: ' if number == 0 else '     '}{fix}")
+        failures = sum(finding.level is Level.FAIL for finding in findings)
+        warnings = sum(finding.level is Level.WARN for finding in findings)
+        if failures or warnings:
+            say(f"{_count(failures, 'check')} failed, {_count(warnings, 'warning')}.")
+        else:
+            say("No problems found.")
+    if failed(findings):
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+@app.command()
+@handles_errors
+def remind(
+    names: list[str] = typer.Argument(
+        None,
+        help="Profiles to check; default every one with a [NAME-long-term].",
+        show_default=False,
+    ),
+    install: bool = typer.Option(
+        False, "--install", help="Put the line into your crontab, replacing an earlier one."
+    ),
+    uninstall: bool = typer.Option(
+        False, "--uninstall", help="Take awsmfa's line out of your crontab."
+    ),
+    at: str = typer.Option(
+        None,
+        "--at",
+        help="Time of day, HH:MM on a 24-hour clock [default: 09:00].",
+        show_default=False,
+    ),
+) -> None:
+    """A daily reminder from cron: `awsmfa check --quiet --notify` once a day. Without
+    --install or --uninstall, print the crontab line to add yourself."""
+    import shlex
+    import shutil
+
+    from awsmfa_profiles import remind as reminder
+
+    if install and uninstall:
+        raise UsageError("--install and --uninstall cannot be used together")
+    if uninstall and (names or at is not None):
+        raise UsageError(
+            "--uninstall takes no profile names and no --at",
+            hint="It removes awsmfa's one line, whatever it checks.",
+        )
+    if uninstall:
+        if reminder.uninstall(reminder.run_command):
+            say("Removed the awsmfa reminder from your crontab.")
+        else:
+            say("There is no awsmfa reminder in your crontab; nothing to change.")
+        return
+    profiles = list(names or [])
+    line = reminder.reminder_line(
+        reminder.awsmfa_command(sys.argv[0], sys.executable, shutil.which),
+        reminder.parse_at(reminder.DEFAULT_AT if at is None else at),
+        profiles,
+        credentials_file=os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or None,
+    )
+    for unknown in reminder.unknown_profiles(profiles, credentials_path()):
+        note(
+            f"Note: there is no [{unknown}] or [{unknown}-long-term] yet; the reminder will "
+            f"report it until `awsmfa init {shlex.quote(unknown)}` is run."
+        )
+    if not install:
+        say(line)
+        note("Add it with `crontab -e`, or let `awsmfa remind --install` add it.")
+        return
+    installed = reminder.install(line, reminder.run_command)
+    if not installed.changed:
+        say("The awsmfa reminder is already in your crontab; nothing to change:")
+    elif installed.replaced:
+        say("Replaced the awsmfa reminder in your crontab:")
+    else:
+        say("Added the awsmfa reminder to your crontab:")
+    say(f"  {line}")
+    if not (shutil.which("notify-send") or shutil.which("osascript")):
+        note(
+            "No notify-send or osascript on PATH: the reminder will only print, and cron "
+            "mails what it prints if mail is set up."
+        )
 
 
 def _status_line(label: str, state: Status, expires_at: datetime | None, now: datetime) -> str:
@@ -413,6 +678,29 @@ def ask_code(device: str, problem: str | None) -> str:
         if is_code(entered):
             return entered
         note("A code is exactly 6 digits, as your authenticator app shows it; try again.")
+
+
+def ask_keys() -> NewKeys:
+    from awsmfa_profiles.init import NewKeys, check_access_key_id, check_secret_access_key
+
+    note(
+        "Enter a long-term access key of your IAM user (IAM console > Users > your user > "
+        "Security credentials > Create access key)."
+    )
+    key_id = _ask_until_valid("AWS access key ID", check_access_key_id, hide_input=False)
+    secret = _ask_until_valid(
+        "AWS secret access key (not shown)", check_secret_access_key, hide_input=True
+    )
+    return NewKeys(key_id, secret)
+
+
+def _ask_until_valid(prompt: str, check: Callable[[str], str], *, hide_input: bool) -> str:
+    while True:
+        entered = str(typer.prompt(prompt, hide_input=hide_input, err=True))
+        try:
+            return check(entered)
+        except UsageError as error:
+            note(f"{error.message}. {error.hint or ''}".rstrip() + " Try again.")
 
 
 def choose_device(devices: list[str]) -> str:

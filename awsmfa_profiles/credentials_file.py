@@ -18,12 +18,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from awsmfa_profiles.errors import ConfigError, SaveError
+from awsmfa_profiles.errors import ConfigError, UsageError, WriteFailed
 from awsmfa_profiles.ini import DEFAULT_SECTION, IniError, scan, split_lines
 from awsmfa_profiles.session import Session, format_expiration, parse_expiration
 
 if TYPE_CHECKING:
     from configupdater import ConfigUpdater
+
+    from awsmfa_profiles.aws import LongTermKeys
 
 LONG_TERM_SUFFIX = "-long-term"
 SECURE_MODE = 0o600
@@ -31,10 +33,28 @@ TEMP_SUFFIX = ".awsmfa-tmp"
 _BOM = "\ufeff"
 _SESSION_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "expiration")
 _OPTION_PREFIX = re.compile(r"\s*[^=:\s][^=:]*?(\s*)([=:])(\s*)")
+# Brackets and line breaks cannot be written into a [section] header and read back.
+_NOT_IN_NAME = re.compile(r"[\[\]\x00-\x1f\x7f]")
 
 
 def long_term_section(name: str) -> str:
     return f"{name}{LONG_TERM_SUFFIX}"
+
+
+def check_profile_name(name: str) -> str:
+    """A name that can head its own section and that of its long-term keys."""
+    if not name or name != name.strip() or _NOT_IN_NAME.search(name):
+        raise UsageError(
+            f"{name!r} cannot be a profile name",
+            hint="Use letters, digits and . _ - @ +, as in `smce-veda`.",
+        )
+    if name.endswith(LONG_TERM_SUFFIX):
+        raise UsageError(
+            f"{name!r} is the section of the long-term keys, not a profile",
+            hint=f"Name the profile without {LONG_TERM_SUFFIX}: "
+            f"{name[: -len(LONG_TERM_SUFFIX)] or 'NAME'!r}.",
+        )
+    return name
 
 
 @dataclass(frozen=True)
@@ -53,6 +73,11 @@ class LongTermProfile:
     @property
     def mfa_device(self) -> str | None:
         return self.settings.get("aws_mfa_device") or self.settings.get("mfa_serial") or None
+
+    def keys(self) -> LongTermKeys:
+        from awsmfa_profiles.aws import LongTermKeys
+
+        return LongTermKeys(self.access_key_id, self.secret_access_key, f"[{self.section}]")
 
 
 @dataclass(frozen=True)
@@ -110,10 +135,11 @@ class CredentialsFile:
     # Reading
 
     def sections(self) -> list[str]:
-        return [section.name for section in self._sections if section.name != DEFAULT_SECTION]
+        read = [section.name for section in self._sections if section.name != DEFAULT_SECTION]
+        return read + [name for name in self._edited if name not in self._by_name]
 
     def has_section(self, name: str) -> bool:
-        return name in self._by_name and name != DEFAULT_SECTION
+        return name != DEFAULT_SECTION and (name in self._by_name or name in self._edited)
 
     def get(self, section: str, key: str) -> str | None:
         if section in self._edited:
@@ -272,6 +298,31 @@ class CredentialsFile:
             self._styles[name] = _style_of(options[0] if options else None)
         return self._edited[name][name]
 
+    def rename_section(self, old: str, new: str) -> None:
+        """Rename [old] to [new] where it stands; only the header line changes.
+
+        Its keys and comments stay under it, and so do the comment lines directly above
+        the header, because nothing moves: the header line is rewritten in place, its
+        spacing kept.
+        """
+        if not self.has_section(old):
+            raise ConfigError(f"no [{old}] section in {self.path}")
+        if self.has_section(new) or new in self._edited:
+            raise ConfigError(f"[{new}] already exists in {self.path}")
+        if old in self._edited:
+            # Changed in memory already: configupdater renames its own copy.
+            doc = self._edited.pop(old)
+            doc[old].name = new
+            self._edited[new] = doc
+            self._styles[new] = self._styles.pop(old)
+        if old not in self._by_name:
+            return  # added in memory: there is no line of it yet
+        section = self._by_name.pop(old)
+        header = self._lines[section.start]
+        self._lines[section.start] = header.replace(f"[{old}]", f"[{new}]", 1)
+        section.name = new
+        self._by_name[new] = section
+
     def render(self) -> str:
         parts: list[str] = []
         position = 0
@@ -331,14 +382,14 @@ def write_atomically(path: Path, text: str) -> int | None:
     except FileNotFoundError:
         previous_mode = None
     except OSError as error:
-        raise SaveError(_not_saved(path, error)) from None
+        raise WriteFailed(path, _reason(error)) from None
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX
         )
     except OSError as error:
-        raise SaveError(_not_saved(path, error)) from None
+        raise WriteFailed(path, _reason(error)) from None
     try:
         with os.fdopen(handle, "wb") as temp:
             os.fchmod(temp.fileno(), SECURE_MODE)
@@ -349,7 +400,7 @@ def write_atomically(path: Path, text: str) -> int | None:
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
-        raise SaveError(_not_saved(path, error)) from None
+        raise WriteFailed(path, _reason(error)) from None
     _fsync_directory(target.parent)
     if previous_mode is not None and previous_mode & ~SECURE_MODE & 0o777:
         return previous_mode
@@ -374,7 +425,7 @@ def locked(path: Path) -> Iterator[None]:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, SECURE_MODE)
     except OSError as error:
-        raise SaveError(_not_saved(path, error)) from None
+        raise WriteFailed(path, _reason(error)) from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         _remove_stale_temp_files(target)
@@ -394,9 +445,8 @@ def glob_escape(name: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", name)
 
 
-def _not_saved(path: Path, error: OSError) -> str:
-    reason = error.strerror or str(error)
-    return f"the new session could not be saved to {path}: {reason}; the file is unchanged"
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -49,4 +49,21 @@ class SessionUnavailable(AwsmfaError):
 
 
 class SaveError(AwsmfaError):
-    """The credentials file could not be written; the original is intact."""
+    """A file could not be written; the original is intact."""
+
+
+class WriteFailed(SaveError):
+    """Writing a file failed for a reason the system gave."""
+
+    def __init__(self, path: object, reason: str, *, what: str = "the changes") -> None:
+        super().__init__(f"{what} could not be saved to {path}: {reason}; the file is unchanged")
+        self.path = path
+        self.reason = reason
+
+    def about(self, what: str) -> WriteFailed:
+        """The same failure, naming what was not saved."""
+        return WriteFailed(self.path, self.reason, what=what)
+
+
+class ReminderError(AwsmfaError):
+    """The crontab could not be read or written; it is unchanged."""

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from awsmfa_profiles.errors import UsageError
+from awsmfa_profiles.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from awsmfa_profiles.aws import Aws
+
+# Picks one of several usable devices; the CLI asks on the terminal.
+ChooseDevice = Callable[[list[str]], str]
 
 _CODE = re.compile(r"\d{6}")
 # Any partition (aws, aws-cn, aws-us-gov, ...); IAM paths allowed in the device name.
@@ -63,3 +71,51 @@ def user_name_from_arn(arn: str) -> str | None:
 def is_totp_device(serial: str) -> bool:
     """FIDO security keys and passkeys are listed too, but STS cannot use them."""
     return ":u2f/" not in serial
+
+
+def discover_device(aws: Aws, choose: ChooseDevice | None) -> tuple[str, str | None]:
+    """The one TOTP device of the keys' IAM user, as the guide's script found it, and
+    that user's name (None for the root user)."""
+    owner = device_owner(aws.caller_arn())
+    return pick_device(owner, aws.list_mfa_devices(owner), choose), owner
+
+
+def device_owner(arn: str) -> str | None:
+    """The IAM user whose devices to list; None for the root user, who has no name."""
+    user_name = user_name_from_arn(arn)
+    if user_name is None and not arn.endswith(":root"):
+        raise ConfigError(
+            f"the long-term keys belong to {arn}, not an IAM user, so no MFA device can be found",
+            hint="Name the device with --device ARN or aws_mfa_device in [NAME-long-term].",
+        )
+    return user_name
+
+
+def pick_device(owner: str | None, devices: list[str], choose: ChooseDevice | None) -> str:
+    usable = [serial for serial in devices if is_totp_device(serial)]
+    who = f"IAM user {owner}" if owner else "the root user"
+    if not usable and devices:
+        raise ConfigError(
+            f"{who} has only FIDO security keys or passkeys, which the STS API cannot use",
+            hint=(
+                "Add a virtual MFA device (an authenticator app) or a hardware TOTP token: "
+                "IAM console > Users > your user > Security credentials > Assign MFA device."
+            ),
+        )
+    if not usable:
+        raise ConfigError(
+            f"{who} has no MFA device",
+            hint=(
+                "Add one: IAM console > Users > your user > Security credentials > "
+                "Assign MFA device, choose Authenticator app, and follow the wizard."
+            ),
+        )
+    if len(usable) == 1:
+        return usable[0]
+    if choose is None:
+        listed = "\n".join(f"  {serial}" for serial in usable)
+        raise UsageError(
+            f"{who} has {len(usable)} MFA devices:\n{listed}",
+            hint="Choose one with --device ARN, or set aws_mfa_device = ARN in [NAME-long-term].",
+        )
+    return choose(usable)

@@ -9,11 +9,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from awsmfa_profiles import aws_config
-from awsmfa_profiles.aws import DEFAULT_REGION, Aws, AwsTarget, LongTermKeys, RoleRequest
+from awsmfa_profiles.aws import Aws, AwsTarget, LongTermKeys, RoleRequest
 from awsmfa_profiles.codes import run_mfa_process
 from awsmfa_profiles.credentials_file import CredentialsFile, locked
-from awsmfa_profiles.errors import AwsError, ConfigError, MfaCodeRejected, UsageError
-from awsmfa_profiles.mfa import check_role_arn, is_totp_device, user_name_from_arn
+from awsmfa_profiles.errors import (
+    AwsError,
+    ConfigError,
+    MfaCodeRejected,
+    UsageError,
+    WriteFailed,
+)
+from awsmfa_profiles.mfa import ChooseDevice, check_role_arn, discover_device
 from awsmfa_profiles.session import (
     ROLE_SESSION,
     USER_SESSION,
@@ -30,7 +36,6 @@ CODE_ATTEMPTS = 3
 Connect = Callable[[LongTermKeys, AwsTarget], Aws]
 # Asked for a code for `device`; `problem` says why the previous one was not taken.
 AskCode = Callable[[str, "str | None"], str]
-ChooseDevice = Callable[[list[str]], str]
 
 
 @dataclass(frozen=True)
@@ -86,16 +91,6 @@ def session_duration(requested: timedelta | None, kind: SessionKind) -> timedelt
     return requested
 
 
-def aws_target(name: str, options: RefreshOptions, config: dict[str, str]) -> AwsTarget:
-    """Where requests for profile `name` go: options, then the config profile, then defaults."""
-    return AwsTarget(
-        region=options.region or config.get("region") or DEFAULT_REGION,
-        endpoint_url=options.endpoint_url,
-        # Only a profile of the config file: botocore is not shown the credentials file.
-        config_profile=name if config else None,
-    )
-
-
 def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed | StillValid:
     credentials = CredentialsFile.load(env.credentials_path)
     _refuse_long_term_keys_in_session(credentials, name)
@@ -122,10 +117,12 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
             f"or set mfa_process = COMMAND in [{profile.section}].",
         )
     aws = env.connect(
-        LongTermKeys(profile.access_key_id, profile.secret_access_key, f"[{profile.section}]"),
-        aws_target(name, options, config),
+        profile.keys(),
+        aws_config.aws_target(
+            name, config, region=options.region, endpoint_url=options.endpoint_url
+        ),
     )
-    device = options.device or profile.mfa_device or config.get("mfa_serial") or None
+    device = options.device or aws_config.configured_device(profile, config)
     user_name: str | None = None
     discovered = device is None
     if device is None:
@@ -148,14 +145,17 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
     session = _with_code(request, device, options.code, mfa_process, env.ask_code)
 
     # Parsed again under the lock: an edit made while STS was answering is kept.
-    with locked(env.credentials_path):
-        credentials = credentials.reload()
-        _refuse_long_term_keys_in_session(credentials, name)
-        credentials.long_term(name)
-        credentials.set_session(name, session)
-        if discovered:
-            credentials.set_value(profile.section, "aws_mfa_device", device)
-        loosened = credentials.save()
+    try:
+        with locked(env.credentials_path):
+            credentials = credentials.reload()
+            _refuse_long_term_keys_in_session(credentials, name)
+            credentials.long_term(name)
+            credentials.set_session(name, session)
+            if discovered:
+                credentials.set_value(profile.section, "aws_mfa_device", device)
+            loosened = credentials.save()
+    except WriteFailed as failure:
+        raise failure.about("the new session") from None
     return Refreshed(
         session, device, remembered_device=discovered, loosened_mode=loosened, role_arn=role_arn
     )
@@ -181,45 +181,6 @@ def _refuse_long_term_keys_in_session(credentials: CredentialsFile, name: str) -
                 f"(or run `awsmfa init {name}`), then run `awsmfa refresh {name}`."
             ),
         )
-
-
-def discover_device(aws: Aws, choose: ChooseDevice | None) -> tuple[str, str | None]:
-    """The caller's one usable MFA device (or the one chosen), and the IAM user's name."""
-    arn = aws.caller_arn()
-    user_name = user_name_from_arn(arn)
-    if user_name is None and not arn.endswith(":root"):
-        raise ConfigError(
-            f"the long-term keys belong to {arn}, not an IAM user, so no MFA device can be found",
-            hint="Name the device with --device ARN or aws_mfa_device in [NAME-long-term].",
-        )
-    devices = aws.list_mfa_devices(user_name)
-    usable = [serial for serial in devices if is_totp_device(serial)]
-    who = f"IAM user {user_name}" if user_name else "the root user"
-    if not usable and devices:
-        raise ConfigError(
-            f"{who} has only FIDO security keys or passkeys, which the STS API cannot use",
-            hint=(
-                "Add a virtual MFA device (an authenticator app) or a hardware TOTP token: "
-                "IAM console > Users > your user > Security credentials > Assign MFA device."
-            ),
-        )
-    if not usable:
-        raise ConfigError(
-            f"{who} has no MFA device",
-            hint=(
-                "Add one: IAM console > Users > your user > Security credentials > "
-                "Assign MFA device, choose Authenticator app, and follow the wizard."
-            ),
-        )
-    if len(usable) == 1:
-        return usable[0], user_name
-    if choose is None:
-        listed = "\n".join(f"  {serial}" for serial in usable)
-        raise UsageError(
-            f"{who} has {len(usable)} MFA devices:\n{listed}",
-            hint="Choose one with --device ARN, or set aws_mfa_device = ARN in [NAME-long-term].",
-        )
-    return choose(usable), user_name
 
 
 def _with_code(

@@ -90,29 +90,36 @@ def demo(endpoint: str, home: Path) -> int:
         f"user john.doe, access key ****{key['AccessKeyId'][-4:]}, device {device['SerialNumber']}"
     )
 
-    heading("2. ~/.aws/credentials before: the long-term keys under [demo-long-term]")
+    heading(
+        "2. ~/.aws/credentials before: the long-term keys under [demo], as the old script had them"
+    )
     credentials.write_text(
         "# My AWS keys. awsmfa keeps this comment and every other line as they are.\n"
         "[other]\nregion = eu-west-1\n\n"
-        f"[{PROFILE}-long-term]\n"
+        f"[{PROFILE}]\n"
         f"aws_access_key_id = {key['AccessKeyId']}\n"
         f"aws_secret_access_key = {key['SecretAccessKey']}\n"
     )
-    credentials.chmod(0o600)
+    credentials.chmod(0o644)
     print(shorten_secrets(credentials.read_text()), end="")
 
-    heading("3. The morning check: nothing there yet")
+    heading("3. Set up once: init renames [demo] to [demo-long-term] and finds the device")
+    if run(env, awsmfa, "init", PROFILE) != 0:
+        return 1
+    print(shorten_secrets(credentials.read_text()), end="")
+
+    heading("4. The morning check: no session yet")
     run(env, awsmfa, "check")
 
     code = totp(seed)
-    heading(f"4. Refresh with the code the phone shows now ({code})")
+    heading(f"5. Refresh with the code the phone shows now ({code})")
     if run(env, awsmfa, "refresh", PROFILE, "--code", code) != 0:
         return 1
 
-    heading("5. ~/.aws/credentials after: [demo] holds the session, the rest is untouched")
+    heading("6. ~/.aws/credentials after: [demo] holds the session, the rest is untouched")
     print(shorten_secrets(credentials.read_text()), end="")
 
-    heading("6. Every terminal, SDK and notebook now shares the session")
+    heading("7. Every terminal, SDK and notebook now shares the session")
     run(env, awsmfa, "check")
     probe = (
         "import boto3; "
@@ -121,9 +128,18 @@ def demo(endpoint: str, home: Path) -> int:
     )
     run(env, sys.executable, "-c", probe)
 
-    heading("7. Refresh again: still valid, so no code, no request, nothing written")
+    heading("8. Refresh again: still valid, so no code, no request, nothing written")
     run(env, awsmfa, "refresh", PROFILE)
-    heading("Done. On your machine: awsmfa refresh NAME each morning; awsmfa check from cron.")
+
+    heading("9. When something goes wrong: doctor checks the setup, here with an old export")
+    run({**env, "AWS_SESSION_TOKEN": "left-over-from-the-old-script"}, awsmfa, "doctor", PROFILE)
+
+    heading("10. The daily reminder's crontab line (printed only: your crontab is not touched)")
+    run(env, awsmfa, "remind")
+    heading(
+        "Done. On your machine: awsmfa init NAME and awsmfa remind --install once, "
+        "then awsmfa refresh NAME each morning."
+    )
     return 0
 
 

@@ -141,8 +141,9 @@ class _Recorder:
 
         def start(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
             if self.fake.date_header is not None:
+                # The server's own Date line carries the skewed time (see QuietHandler);
+                # a second one from the app would make the header ambiguous.
                 headers = [(k, v) for k, v in headers if k.lower() != "date"]
-                headers.append(("Date", self.fake.date_header))
             return start_response(status, headers, *rest)
 
         return self.app(environ, start)
@@ -153,11 +154,18 @@ def moto_server() -> Iterator[FakeAws]:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import WSGIRequestHandler, make_server
 
+    fake = FakeAws(endpoint="")
+
     class QuietHandler(WSGIRequestHandler):
         def log_request(self, *args: Any, **kwargs: Any) -> None:
             pass
 
-    fake = FakeAws(endpoint="")
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            # The HTTP server writes the Date line of every answer, refusals included.
+            if fake.date_header is not None:
+                return fake.date_header
+            return str(super().date_time_string(timestamp))
+
     app = _Recorder(DomainDispatcherApplication(create_backend_app), fake)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     fake.endpoint = f"http://127.0.0.1:{server.server_port}"

@@ -183,3 +183,90 @@ def test_mask_keeps_only_the_last_four() -> None:
     assert mask("abc") == "****"
     assert "secretsecret" not in repr(KEYS)
     assert "AKIAEXAMPLEKEY1234" not in repr(KEYS)
+
+
+# AWS's clock, as doctor reads it from the Date header.
+
+
+def test_server_time_comes_from_the_date_header(aws: FakeAws, user: IamUser) -> None:
+    aws.date_header = "Tue, 03 Mar 2026 04:05:06 GMT"
+    client = connect(
+        LongTermKeys(user.access_key_id, user.secret_access_key, "[dev-long-term]"),
+        AwsTarget(endpoint_url=aws.endpoint),
+    )
+    assert client.server_time() is None
+    assert client.caller_arn() == user.arn
+    assert client.server_time() == datetime(2026, 3, 3, 4, 5, 6, tzinfo=timezone.utc)
+
+
+def test_server_time_is_kept_from_a_refusal(aws: FakeAws, user: IamUser) -> None:
+    aws.fail("GetCallerIdentity", 403, "InvalidClientTokenId", "The security token ...")
+    client = connect(
+        LongTermKeys(user.access_key_id, user.secret_access_key, "[dev-long-term]"),
+        AwsTarget(endpoint_url=aws.endpoint),
+    )
+    with pytest.raises(AwsError, match="rejected the long-term keys"):
+        client.caller_arn()
+    server_time = client.server_time()
+    assert server_time is not None
+    assert abs(server_time - datetime.now(timezone.utc)) < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tue, 03 Mar 2026 04:05:06 GMT", datetime(2026, 3, 3, 4, 5, 6, tzinfo=timezone.utc)),
+        ("Tue, 03 Mar 2026 04:05:06 -0000", datetime(2026, 3, 3, 4, 5, 6, tzinfo=timezone.utc)),
+        ("Tue, 03 Mar 2026 06:05:06 +0200", datetime(2026, 3, 3, 4, 5, 6, tzinfo=timezone.utc)),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_http_dates_are_read_as_utc_or_not_at_all(text: str | None, expected: object) -> None:
+    from awsmfa_profiles.aws import _parse_http_date
+
+    assert _parse_http_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (
+            "SignatureDoesNotMatch",
+            "Signature expired: 20200101T000000Z is now earlier than 20200101T001000Z "
+            "(20200101T002500Z - 15 min.)",
+        ),
+        ("RequestExpired", "Request has expired."),
+    ],
+)
+def test_a_skewed_clock_is_named_as_the_cause(
+    aws: FakeAws, user: IamUser, known_device: Path, code: str, message: str
+) -> None:
+    aws.fail("GetSessionToken", 403, code, message)
+    result = run_cli("refresh", "dev", "--code", "123456")
+    assert result.exit_code == 1, result.output
+    assert "clock is more than 5 minutes off" in result.stderr
+    assert "awsmfa doctor" in result.stderr
+    assert "rejected the long-term keys" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "fragment"),
+    [
+        ([], "[profile dev]\nregion = eu-west-1\n[profile dev]\n", "Unable to parse config file"),
+        (["--region", "not a region!"], "", "not a region!"),
+        (["--endpoint-url", "not-a-url"], "", "not-a-url"),
+    ],
+)
+def test_a_client_botocore_cannot_set_up_is_a_configuration_error(
+    known_device: Path, config_file: Path, args: list[str], config: str, fragment: str
+) -> None:
+    config_file.write_text(config)
+    before = known_device.read_bytes()
+    result = run_cli("refresh", "dev", "--code", "123456", *args)
+    assert result.exit_code == 2, result.output
+    assert "cannot set up the AWS client" in result.stderr
+    assert fragment in result.stderr
+    assert "Traceback" not in result.output
+    assert known_device.read_bytes() == before

@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from awsmfa_profiles.credentials_file import CredentialsFile, locked, write_atomically
-from awsmfa_profiles.errors import ConfigError, SaveError
+from awsmfa_profiles.credentials_file import (
+    CredentialsFile,
+    check_profile_name,
+    locked,
+    write_atomically,
+)
+from awsmfa_profiles.errors import ConfigError, SaveError, UsageError
 from awsmfa_profiles.session import Session
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -20,6 +25,9 @@ NEW_SESSION = Session(
 )
 DEVICE = "arn:aws:iam::123456789012:mfa/john.doe"
 CASES = sorted(path.name.removesuffix(".before.ini") for path in GOLDEN.glob("*.before.ini"))
+RENAME_CASES = sorted(
+    path.name.removesuffix(".before.ini") for path in (GOLDEN / "rename").glob("*.before.ini")
+)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -34,8 +42,86 @@ def test_golden_files_change_only_the_session_lines(case: str, tmp_path: Path) -
     assert path.read_bytes() == (GOLDEN / f"{case}.after.ini").read_bytes()
 
 
+@pytest.mark.parametrize("case", RENAME_CASES)
+def test_rename_changes_only_the_header_line(case: str, tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_bytes((GOLDEN / "rename" / f"{case}.before.ini").read_bytes())
+    credentials = CredentialsFile.load(path)
+    credentials.rename_section("dev", "dev-long-term")
+    assert not credentials.has_section("dev")
+    assert credentials.long_term("dev").access_key_id.startswith("AKIA")
+    credentials.save()
+    assert path.read_bytes() == (GOLDEN / "rename" / f"{case}.after.ini").read_bytes()
+
+
+def test_the_comments_above_a_renamed_header_stay_above_it(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_bytes((GOLDEN / "rename" / "comments_and_spacing.before.ini").read_bytes())
+    credentials = CredentialsFile.load(path)
+    credentials.rename_section("dev", "dev-long-term")
+    lines = credentials.render().splitlines()
+    header = lines.index("[dev-long-term]   ; inline comment on the header")
+    assert lines[header - 2 : header] == [
+        "; the dev account, keys created 2024-01-01",
+        "# rotate them every year",
+    ]
+    assert lines[header + 1] == "# keys from the IAM console"
+
+
+def test_a_renamed_section_takes_new_keys_in_its_own_style(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_text("[dev]\naws_access_key_id=AKIADEVDEVDEVDEV01\naws_secret_access_key=s\n\n[b]\n")
+    credentials = CredentialsFile.load(path)
+    credentials.rename_section("dev", "dev-long-term")
+    credentials.set_value("dev-long-term", "aws_mfa_device", DEVICE)
+    assert credentials.render() == (
+        "[dev-long-term]\naws_access_key_id=AKIADEVDEVDEVDEV01\naws_secret_access_key=s\n"
+        f"aws_mfa_device={DEVICE}\n\n[b]\n"
+    )
+
+
+def test_rename_refuses_a_missing_section_or_an_existing_target(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_text("[dev]\nk = v\n[dev-long-term]\nk = w\n")
+    credentials = CredentialsFile.load(path)
+    with pytest.raises(ConfigError, match=r"\[dev-long-term\] already exists"):
+        credentials.rename_section("dev", "dev-long-term")
+    with pytest.raises(ConfigError, match=r"no \[prod\] section"):
+        credentials.rename_section("prod", "prod-long-term")
+    assert credentials.render() == path.read_text()
+
+
+def test_a_section_added_in_memory_can_be_renamed(tmp_path: Path) -> None:
+    credentials = CredentialsFile.load(tmp_path / "credentials")
+    credentials.set_value("dev", "aws_access_key_id", "AKIADEVDEVDEVDEV01")
+    credentials.rename_section("dev", "dev-long-term")
+    assert credentials.render() == "[dev-long-term]\naws_access_key_id = AKIADEVDEVDEVDEV01\n"
+
+
+@pytest.mark.parametrize("name", ["dev", "smce-veda", "a.b_c@d+e", "default", "with space"])
+def test_profile_names_that_can_head_a_section(name: str) -> None:
+    assert check_profile_name(name) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("", "cannot be a profile name"),
+        (" dev", "cannot be a profile name"),
+        ("dev]", "cannot be a profile name"),
+        ("[dev", "cannot be a profile name"),
+        ("dev\nx", "cannot be a profile name"),
+        ("dev-long-term", "without -long-term: 'dev'"),
+    ],
+)
+def test_names_that_cannot_be_profiles(name: str, fragment: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        check_profile_name(name)
+    assert fragment in raised.value.message + (raised.value.hint or "")
+
+
 def test_an_unchanged_model_renders_every_byte_as_read(tmp_path: Path) -> None:
-    for before in GOLDEN.glob("*.ini"):
+    for before in [*GOLDEN.glob("*.ini"), *GOLDEN.glob("rename/*.ini")]:
         path = tmp_path / "credentials"
         path.write_bytes(before.read_bytes())
         assert CredentialsFile.load(path).render().encode() == before.read_bytes()

@@ -1,0 +1,258 @@
+"""First-time setup: long-term keys into [NAME-long-term], safe modes, the MFA device noted."""
+
+from __future__ import annotations
+
+import enum
+import os
+import re
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from awsmfa_profiles import aws_config
+from awsmfa_profiles.aws import mask
+from awsmfa_profiles.credentials_file import (
+    SECURE_MODE,
+    CredentialsFile,
+    check_profile_name,
+    locked,
+    long_term_section,
+)
+from awsmfa_profiles.errors import AwsmfaError, ConfigError, SaveError, UsageError
+from awsmfa_profiles.mfa import ChooseDevice, discover_device
+from awsmfa_profiles.refresh import Connect
+
+SECURE_DIRECTORY_MODE = 0o700
+# Long-term keys of IAM users start AKIA; ASIA keys belong to a session and expire with it.
+_KEY_ID = re.compile(r"[A-Z0-9]{16,128}")
+_LONG_TERM_PREFIX = "AKIA"
+_TEMPORARY_PREFIX = "ASIA"
+
+
+@dataclass(frozen=True)
+class NewKeys:
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+
+
+# Asks for the keys on the terminal; each value already passed the checks below.
+AskKeys = Callable[[], NewKeys]
+
+
+class Action(enum.Enum):
+    RENAMED = "renamed"  # [NAME] held the keys and is now [NAME-long-term]
+    WRITTEN = "written"  # the keys were asked for and written to a new [NAME-long-term]
+    READY = "ready"  # [NAME-long-term] was there already; the file is unchanged
+
+
+@dataclass(frozen=True)
+class Prepared:
+    action: Action
+    section: str
+    access_key_id: str
+    created_directory: bool = False
+    tightened_directory: int | None = None  # the looser mode the directory had
+    tightened_file: int | None = None  # the looser mode the file had
+
+
+@dataclass(frozen=True)
+class DeviceKnown:
+    device: str
+    recorded: bool  # False: it was already named in one of the files
+
+
+@dataclass(frozen=True)
+class DeviceUnknown:
+    reason: str
+    hint: str | None = None
+
+
+def check_access_key_id(text: str) -> str:
+    key_id = text.strip()
+    if _KEY_ID.fullmatch(key_id) and key_id.startswith(_TEMPORARY_PREFIX):
+        raise UsageError(
+            f"{mask(key_id)} is a temporary access key (it starts with {_TEMPORARY_PREFIX}): "
+            "it stops working when its session ends",
+            hint=f"Use an access key of your IAM user; its ID starts with {_LONG_TERM_PREFIX}.",
+        )
+    if not (_KEY_ID.fullmatch(key_id) and key_id.startswith(_LONG_TERM_PREFIX)):
+        raise UsageError(
+            f"an access key ID is {_LONG_TERM_PREFIX} and then at least 12 capital letters "
+            "and digits, 16 to 128 characters in all",
+            hint="Copy it from the IAM console, or from the .csv file saved with the key.",
+        )
+    return key_id
+
+
+def check_secret_access_key(text: str) -> str:
+    # Never quoted back: a wrong secret is still most of a right one.
+    secret = text.strip()
+    if _KEY_ID.fullmatch(secret) and secret.startswith((_LONG_TERM_PREFIX, _TEMPORARY_PREFIX)):
+        raise UsageError(
+            "that is an access key ID again, not the secret access key",
+            hint="The secret is the 40-character value shown once, next to the key ID.",
+        )
+    if len(secret) < 16 or any(character.isspace() for character in secret):
+        raise UsageError(
+            "a secret access key is one word of 40 characters",
+            hint="Copy it whole, from the IAM console or the .csv file saved with the key.",
+        )
+    return secret
+
+
+def prepare(name: str, *, credentials_path: Path, ask_keys: AskKeys | None) -> Prepared:
+    """Make [NAME-long-term] hold the long-term keys, and the file and its directory private."""
+    check_profile_name(name)
+    section = long_term_section(name)
+    credentials = CredentialsFile.load(credentials_path)
+    action = _next_action(credentials, name)
+    keys = None
+    if action is Action.WRITTEN:
+        if ask_keys is None:
+            found = (
+                f"[{name}] holds no long-term keys and [{section}] is not"
+                if credentials.has_section(name)
+                else f"neither [{name}] nor [{section}] is"
+            )
+            raise UsageError(
+                f"{found} in {credentials_path}, and there is no terminal to ask for the keys on",
+                hint=(
+                    f"Run `awsmfa init {name}` in a terminal, or add the section yourself:\n"
+                    f"  [{section}]\n  aws_access_key_id = AKIA...\n  aws_secret_access_key = ..."
+                ),
+            )
+        # Asked before the lock is taken: a refresh elsewhere need not wait for typing.
+        keys = ask_keys()
+    created, tightened_directory = _private_directory(credentials_path.parent)
+    with locked(credentials_path):
+        credentials = CredentialsFile.load(credentials_path)
+        if _next_action(credentials, name) is not action:
+            raise ConfigError(
+                f"{credentials_path} changed while awsmfa init was running; it was left as it is",
+                hint=f"Run `awsmfa init {name}` again.",
+            )
+        if action is Action.RENAMED:
+            credentials.rename_section(name, section)
+        elif keys is not None:
+            credentials.set_value(section, "aws_access_key_id", keys.access_key_id)
+            credentials.set_value(section, "aws_secret_access_key", keys.secret_access_key)
+        if action is Action.READY:
+            tightened_file = _private_file(credentials_path)
+        else:
+            tightened_file = credentials.save()
+    return Prepared(
+        action=action,
+        section=section,
+        access_key_id=credentials.long_term(name).access_key_id,
+        created_directory=created,
+        tightened_directory=tightened_directory,
+        tightened_file=tightened_file,
+    )
+
+
+def record_device(
+    name: str,
+    *,
+    credentials_path: Path,
+    config_path: Path,
+    connect: Connect,
+    region: str | None,
+    endpoint_url: str | None,
+    choose: ChooseDevice | None,
+) -> DeviceKnown | DeviceUnknown:
+    """Find the MFA device as refresh would and note it; no failure here fails init."""
+    credentials = CredentialsFile.load(credentials_path)
+    profile = credentials.long_term(name)
+    try:
+        settings = aws_config.profile_settings(config_path, name)
+        configured = aws_config.configured_device(profile, settings)
+        if configured:
+            return DeviceKnown(configured, recorded=False)
+        aws = connect(
+            profile.keys(),
+            aws_config.aws_target(
+                name,
+                settings,
+                region=region,
+                endpoint_url=endpoint_url,
+            ),
+        )
+        device, _ = discover_device(aws, choose)
+    except SaveError:
+        raise
+    except AwsmfaError as error:
+        return DeviceUnknown(error.message, error.hint)
+    with locked(credentials_path):
+        credentials = CredentialsFile.load(credentials_path)
+        current = credentials.long_term(name)
+        if current.mfa_device:  # noted by a refresh that ran meanwhile
+            return DeviceKnown(current.mfa_device, recorded=False)
+        credentials.set_value(current.section, "aws_mfa_device", device)
+        credentials.save()
+    return DeviceKnown(device, recorded=True)
+
+
+def _next_action(credentials: CredentialsFile, name: str) -> Action:
+    section = long_term_section(name)
+    if credentials.has_section(section):
+        credentials.long_term(name)  # both keys must be there for it to be ready
+        if credentials.holds_long_term_keys(name):
+            raise ConfigError(
+                f"both [{name}] and [{section}] in {credentials.path} hold long-term keys; "
+                "awsmfa init will not choose between them",
+                hint=(
+                    f"Keep the keys you use in [{section}], delete the [{name}] section, "
+                    f"then run `awsmfa refresh {name}`."
+                ),
+            )
+        return Action.READY
+    if not credentials.holds_long_term_keys(name):
+        return Action.WRITTEN
+    key_id = (credentials.get(name, "aws_access_key_id") or "").strip()
+    if not (credentials.get(name, "aws_secret_access_key") or "").strip():
+        raise ConfigError(
+            f"[{name}] in {credentials.path} has aws_access_key_id but no aws_secret_access_key",
+            hint=f"Add the secret access key to [{name}], then run `awsmfa init {name}` again.",
+        )
+    if key_id.startswith(_TEMPORARY_PREFIX):
+        raise ConfigError(
+            f"[{name}] in {credentials.path} holds a temporary access key ({mask(key_id)}) "
+            "without its session token, not long-term keys",
+            hint=(
+                f"Delete the [{name}] section and run `awsmfa init {name}` again to enter "
+                f"an access key of your IAM user ({_LONG_TERM_PREFIX}...)."
+            ),
+        )
+    return Action.RENAMED
+
+
+def _private_directory(directory: Path) -> tuple[bool, int | None]:
+    """Create the directory 0700, or take group and other access away from ~/.aws.
+
+    Only a directory named .aws is tightened: AWS_SHARED_CREDENTIALS_FILE may point into
+    a directory shared with other things (a home directory), which is not ours to change.
+    """
+    try:
+        if not directory.exists():
+            directory.mkdir(mode=SECURE_DIRECTORY_MODE, parents=True)
+            os.chmod(directory, SECURE_DIRECTORY_MODE)  # mkdir's mode is filtered by umask
+            return True, None
+        mode = stat.S_IMODE(directory.stat().st_mode)
+        if directory.name != ".aws" or not mode & 0o077:
+            return False, None
+        os.chmod(directory, mode & ~0o077)
+    except OSError as error:
+        raise SaveError(f"cannot make {directory} private: {error.strerror or error}") from None
+    return False, mode
+
+
+def _private_file(path: Path) -> int | None:
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if not mode & 0o077:
+            return None
+        os.chmod(path, SECURE_MODE)
+    except OSError as error:
+        raise SaveError(f"cannot make {path} private: {error.strerror or error}") from None
+    return mode

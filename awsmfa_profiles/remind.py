@@ -1,0 +1,348 @@
+"""The daily reminder: awsmfa's line in the user's crontab, and the desktop notification
+`awsmfa check --notify` shows. Programs are run only through the `run` function passed in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from awsmfa_profiles.check import ProfileStatus
+from awsmfa_profiles.credentials_file import (
+    CredentialsFile,
+    check_profile_name,
+    long_term_section,
+)
+from awsmfa_profiles.errors import AwsmfaError, ReminderError, UsageError
+from awsmfa_profiles.session import Status, describe_duration
+
+# Ends awsmfa's crontab line so that it can be found again; to the shell it is a comment.
+MARKER = "# awsmfa reminder"
+DEFAULT_AT = "09:00"
+NOTIFY_TIMEOUT = 10.0
+CRONTAB_TIMEOUT = 30.0
+_AT = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+_LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
+
+
+@dataclass(frozen=True)
+class Completed:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class Run(Protocol):
+    """Runs a program to completion; raises OSError when it cannot be started and
+    subprocess.TimeoutExpired when it outlives `timeout`."""
+
+    def __call__(
+        self,
+        args: list[str],
+        *,
+        input: str | None = None,
+        env: Mapping[str, str] | None = None,
+        timeout: float,
+    ) -> Completed: ...
+
+
+def run_command(
+    args: list[str],
+    *,
+    input: str | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float,
+) -> Completed:
+    completed = subprocess.run(
+        args,
+        input=input,
+        env=None if env is None else dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return Completed(completed.returncode, completed.stdout, completed.stderr)
+
+
+# The crontab line.
+
+
+def parse_at(text: str) -> tuple[int, int]:
+    """HH:MM on a 24-hour clock, as (hour, minute)."""
+    match = _AT.fullmatch(text.strip())
+    if match is None:
+        raise UsageError(
+            f"--at {text!r} is not a time of day",
+            hint="Give it as HH:MM on a 24-hour clock, e.g. --at 08:30 or --at 17:45.",
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
+def awsmfa_command(argv0: str, executable: str, which: Callable[[str], str | None]) -> list[str]:
+    """The absolute command that runs this awsmfa: cron's PATH is short.
+
+    The running script first (a symlink as pipx makes is kept, so that it survives an
+    upgrade); then the script beside this Python (run as `python -m awsmfa_profiles`);
+    then whatever `awsmfa` is on PATH; else this Python with -m.
+    """
+    script = Path(argv0)
+    if script.name == "awsmfa" and script.is_file():
+        return [os.path.abspath(script)]
+    beside = Path(executable).parent / "awsmfa"
+    if beside.is_file():
+        return [str(beside)]
+    found = which("awsmfa")
+    if found:
+        return [os.path.abspath(found)]
+    return [executable, "-m", "awsmfa_profiles"]
+
+
+def reminder_line(
+    command: list[str],
+    at: tuple[int, int],
+    names: list[str],
+    *,
+    credentials_file: str | None = None,
+) -> str:
+    """The crontab line that runs `awsmfa check --quiet --notify` every day at `at`."""
+    for name in names:
+        check_profile_name(name)
+    words = [*command, "check", "--quiet", "--notify"]
+    if any(name.startswith("-") for name in names):
+        words.append("--")  # so that a name like -dev is not read as an option
+    text = " ".join(shlex.quote(word) for word in [*words, *names])
+    if credentials_file:
+        # cron starts jobs with almost no environment: a file set by the variable in the
+        # user's shell would not be found otherwise.
+        text = f"AWS_SHARED_CREDENTIALS_FILE={shlex.quote(credentials_file)} {text}"
+    # cron turns an unescaped % into a line break.
+    text = text.replace("%", "\\%")
+    hour, minute = at
+    return f"{minute} {hour} * * * {text} {MARKER}"
+
+
+def is_reminder(line: str) -> bool:
+    return line.rstrip().endswith(MARKER)
+
+
+def with_reminder(crontab: str, line: str) -> str:
+    """The crontab with `line` in place of awsmfa's earlier line, or added at the end."""
+    kept: list[str] = []
+    placed = False
+    for existing in _LINES.findall(crontab):
+        if is_reminder(existing):
+            if not placed:
+                kept.append(line + "\n")
+                placed = True
+            continue
+        kept.append(existing)
+    if not placed:
+        if kept and not kept[-1].endswith("\n"):
+            kept[-1] += "\n"
+        kept.append(line + "\n")
+    return "".join(kept)
+
+
+def without_reminder(crontab: str) -> str:
+    return "".join(line for line in _LINES.findall(crontab) if not is_reminder(line))
+
+
+def has_reminder(crontab: str) -> bool:
+    return any(is_reminder(line) for line in _LINES.findall(crontab))
+
+
+def read_crontab(run: Run) -> str:
+    try:
+        done = run(["crontab", "-l"], timeout=CRONTAB_TIMEOUT)
+    except FileNotFoundError:
+        raise ReminderError(
+            "there is no crontab command on this computer",
+            hint="Install cron, or schedule the line that `awsmfa remind` prints yourself.",
+        ) from None
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise ReminderError(f"crontab -l could not be run: {error}") from None
+    if done.returncode == 0:
+        return done.stdout
+    if "no crontab for" in done.stderr.lower():
+        return ""
+    raise ReminderError(
+        f"crontab -l failed (exit {done.returncode}): {_first_line(done.stderr)}",
+        hint="Your crontab was not changed.",
+    )
+
+
+def write_crontab(text: str, run: Run) -> None:
+    try:
+        done = run(["crontab", "-"], input=text, timeout=CRONTAB_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise ReminderError(
+            f"crontab - could not be run: {error}", hint="Your crontab was not changed."
+        ) from None
+    if done.returncode != 0:
+        raise ReminderError(
+            f"crontab refused the new crontab (exit {done.returncode}): {_first_line(done.stderr)}",
+            hint="Your crontab was not changed.",
+        )
+
+
+@dataclass(frozen=True)
+class Installed:
+    replaced: bool  # an earlier awsmfa line was there
+    changed: bool  # False: the very same line was there already
+
+
+def install(line: str, run: Run) -> Installed:
+    current = read_crontab(run)
+    updated = with_reminder(current, line)
+    if updated == current:
+        return Installed(replaced=True, changed=False)
+    write_crontab(updated, run)
+    return Installed(replaced=has_reminder(current), changed=True)
+
+
+def uninstall(run: Run) -> bool:
+    """Take awsmfa's line out; False when there was none, and nothing was written."""
+    current = read_crontab(run)
+    if not has_reminder(current):
+        return False
+    write_crontab(without_reminder(current), run)
+    return True
+
+
+def unknown_profiles(names: list[str], credentials_path: Path) -> list[str]:
+    """The names the reminder would report as missing every day; none when unreadable."""
+    try:
+        credentials = CredentialsFile.load(credentials_path)
+    except AwsmfaError:
+        return []
+    return [
+        name
+        for name in names
+        if not (credentials.has_section(name) or credentials.has_section(long_term_section(name)))
+    ]
+
+
+# The notification.
+
+
+@dataclass(frozen=True)
+class Notice:
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Notified:
+    notifier: str | None  # None: neither program is on PATH, so output only
+    problems: list[str]
+
+
+def notices_for(results: list[ProfileStatus], now: datetime) -> list[Notice]:
+    """One notice for each profile that needs a refresh; none when all are valid."""
+    notices = []
+    for result in results:
+        if not result.status.needs_refresh:
+            continue
+        if result.expires_at is None:
+            state = "has no session yet"
+        elif result.status is Status.EXPIRED:
+            state = f"expired {describe_duration(now - result.expires_at)} ago"
+        else:
+            state = f"expires in {describe_duration(result.expires_at - now)}"
+        notices.append(
+            Notice(
+                title=f"AWS profile {result.profile} {state}",
+                body=f"Run: awsmfa refresh {shlex.quote(result.profile)}",
+            )
+        )
+    return notices
+
+
+def notifier_command(
+    notice: Notice, *, which: Callable[[str], str | None], platform: str
+) -> list[str] | None:
+    """notify-send (Linux and other free desktops) or osascript (macOS), as found on PATH."""
+    order = ("osascript", "notify-send") if platform == "darwin" else ("notify-send", "osascript")
+    for program in order:
+        path = which(program)
+        if not path:
+            continue
+        if program == "notify-send":
+            return [path, "--app-name=awsmfa", notice.title, notice.body]
+        # The text goes in as arguments: quoted into the script, a " or \ would break it.
+        return [
+            path,
+            "-e",
+            "on run argv",
+            "-e",
+            "display notification (item 2 of argv) with title (item 1 of argv)",
+            "-e",
+            "end run",
+            notice.title,
+            notice.body,
+        ]
+    return None
+
+
+def notifier_environment(
+    environ: Mapping[str, str], *, uid: int | None, exists: Callable[[str], bool]
+) -> dict[str, str]:
+    """The environment for notify-send, which reaches the desktop over the session bus.
+
+    cron gives jobs no DBUS_SESSION_BUS_ADDRESS; on systemd desktops the bus is at a fixed
+    place, so it is filled in when missing and present. DISPLAY is not needed: the
+    notification daemon draws, and notify-send only talks to it over the bus.
+    """
+    env = dict(environ)
+    if not env.get("DBUS_SESSION_BUS_ADDRESS") and uid is not None:
+        bus = f"/run/user/{uid}/bus"
+        if exists(bus):
+            env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={bus}"
+    return env
+
+
+def notify(
+    notices: list[Notice],
+    *,
+    run: Run,
+    which: Callable[[str], str | None],
+    platform: str,
+    environ: Mapping[str, str],
+    uid: int | None,
+) -> Notified:
+    """Show each notice; a notifier that fails is reported, never raised."""
+    problems: list[str] = []
+    notifier = None
+    env = notifier_environment(environ, uid=uid, exists=os.path.exists)
+    for notice in notices:
+        command = notifier_command(notice, which=which, platform=platform)
+        if command is None:
+            return Notified(None, [])
+        notifier = Path(command[0]).name
+        try:
+            done = run(command, env=env, timeout=NOTIFY_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            problems.append(f"{notifier} did not finish within {NOTIFY_TIMEOUT:.0f} s")
+            break  # a hung notifier would hang on the next notice as well
+        except OSError as error:
+            problems.append(f"{notifier} could not be run: {error.strerror or error}")
+            break
+        if done.returncode != 0:
+            detail = _first_line(done.stderr)
+            problems.append(
+                f"{notifier} failed (exit {done.returncode})" + (f": {detail}" if detail else "")
+            )
+    return Notified(notifier, problems)
+
+
+def _first_line(text: str) -> str:
+    stripped = text.strip()
+    return stripped.splitlines()[0] if stripped else ""
