@@ -46,6 +46,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Exit codes: 0 ok; 1 failed, or (check) a refresh is needed; 2 usage or "
+    "configuration error; 130 interrupted.",
 )
 
 _debug = False
@@ -151,7 +153,10 @@ WITHIN_HELP = "A session with less than this left is expiring; default 1h, for a
 @handles_errors
 def init(
     name: str = typer.Argument(
-        None, help="Profile to set up; default $AWS_PROFILE, else 'default'.", show_default=False
+        None,
+        metavar="NAME",
+        help="Profile to set up; default $AWS_PROFILE, else 'default'.",
+        show_default=False,
     ),
     discover: bool = typer.Option(
         True,
@@ -160,11 +165,13 @@ def init(
     ),
     region: str = typer.Option(
         None,
+        metavar="REGION",
         help="AWS region; default $AWS_REGION, the profile's, else us-east-1.",
         show_default=False,
     ),
     endpoint_url: str = typer.Option(
         None,
+        metavar="URL",
         help="Send every AWS request here (e.g. a local test endpoint).",
         show_default=False,
     ),
@@ -236,42 +243,59 @@ def init(
 @handles_errors
 def refresh(
     name: str = typer.Argument(
-        None, help="Profile to refresh; default $AWS_PROFILE, else 'default'.", show_default=False
+        None,
+        metavar="NAME",
+        help="Profile to refresh; default $AWS_PROFILE, else 'default'.",
+        show_default=False,
     ),
     force: bool = typer.Option(False, "--force", "-f", help="Renew even if still valid."),
     within: str = typer.Option(
         None,
+        metavar="DURATION",
         help="Renew when less than this is left; default 1h, for a role 10m.",
         show_default=False,
     ),
     duration: str = typer.Option(
         None,
+        metavar="DURATION",
         help="Session length: 12h by default (15m to 36h); for a role 1h (15m to 12h).",
         show_default=False,
     ),
     device: str = typer.Option(
-        None, help="MFA device ARN; default from the file, else discovered.", show_default=False
+        None,
+        metavar="ARN",
+        help="MFA device ARN; default from the file, else discovered.",
+        show_default=False,
     ),
     code: str = typer.Option(
-        None, help="The 6-digit MFA code; default: ask on the terminal.", show_default=False
+        None,
+        metavar="CODE",
+        help="The 6-digit MFA code; default: ask on the terminal.",
+        show_default=False,
     ),
     region: str = typer.Option(
         None,
+        metavar="REGION",
         help="AWS region; default $AWS_REGION, the profile's, else us-east-1.",
         show_default=False,
     ),
     endpoint_url: str = typer.Option(
         None,
+        metavar="URL",
         help="Send every AWS request here (e.g. a local test endpoint).",
         show_default=False,
     ),
     role_arn: str = typer.Option(
         None,
+        metavar="ARN",
         help="Assume this IAM role with MFA; default role_arn in [NAME-long-term].",
         show_default=False,
     ),
     role_session_name: str = typer.Option(
-        None, help="Session name for the role; default the IAM user name.", show_default=False
+        None,
+        metavar="NAME",
+        help="Session name for the role; default the IAM user name.",
+        show_default=False,
     ),
     external_id: str = typer.Option(
         None, help="External ID the role's trust policy requires.", show_default=False
@@ -380,10 +404,11 @@ def _tightened(path: Path, mode: int) -> None:
 def check(
     names: list[str] = typer.Argument(
         None,
+        metavar="NAME...",
         help="Profiles to check; default every one with a [NAME-long-term].",
         show_default=False,
     ),
-    within: str = typer.Option(None, help=WITHIN_HELP, show_default=False),
+    within: str = typer.Option(None, metavar="DURATION", help=WITHIN_HELP, show_default=False),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing when all are valid."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of lines."),
     notify: bool = typer.Option(
@@ -458,15 +483,20 @@ def _notify_desktop(results: list[ProfileStatus], now: datetime) -> None:
 @handles_errors
 def doctor(
     name: str = typer.Argument(
-        None, help="Profile to check; default $AWS_PROFILE, else 'default'.", show_default=False
+        None,
+        metavar="NAME",
+        help="Profile to check; default $AWS_PROFILE, else 'default'.",
+        show_default=False,
     ),
     region: str = typer.Option(
         None,
+        metavar="REGION",
         help="AWS region; default $AWS_REGION, the profile's, else us-east-1.",
         show_default=False,
     ),
     endpoint_url: str = typer.Option(
         None,
+        metavar="URL",
         help="Send every AWS request here (e.g. a local test endpoint).",
         show_default=False,
     ),
@@ -531,6 +561,7 @@ def _count(number: int, noun: str) -> str:
 def remind(
     names: list[str] = typer.Argument(
         None,
+        metavar="NAME...",
         help="Profiles to check; default every one with a [NAME-long-term].",
         show_default=False,
     ),
@@ -543,6 +574,7 @@ def remind(
     at: str = typer.Option(
         None,
         "--at",
+        metavar="HH:MM",
         help="Time of day, HH:MM on a 24-hour clock [default: 09:00].",
         show_default=False,
     ),
@@ -612,6 +644,7 @@ def _status_line(label: str, state: Status, expires_at: datetime | None, now: da
 def export(
     name: str = typer.Argument(
         None,
+        metavar="NAME",
         help="Profile whose session to export; default $AWS_PROFILE, else 'default'.",
         show_default=False,
     ),
