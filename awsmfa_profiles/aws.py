@@ -241,6 +241,13 @@ class BotocoreAws:
             ) from None
         except BotoCoreError as error:
             raise AwsError(f"{action} failed: {_first_line(error)}") from None
+        except Exception as error:
+            # botocore met an answer it could not read (a KeyError deep in its parser,
+            # say): something other than AWS, or a broken proxy, answered.
+            raise AwsError(
+                f"the answer to {action} could not be read ({type(error).__name__})",
+                hint="Check that --endpoint-url / AWS_ENDPOINT_URL points at AWS STS.",
+            ) from None
         for response in result if isinstance(result, list) else [result]:
             self._remember_date(response)
         return result

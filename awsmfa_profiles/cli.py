@@ -714,7 +714,8 @@ def ask_code(device: str, problem: str | None) -> str:
 
 
 def ask_keys() -> NewKeys:
-    from awsmfa_profiles.init import NewKeys, check_access_key_id, check_secret_access_key
+    from awsmfa_profiles.init import NewKeys
+    from awsmfa_profiles.keys import check_access_key_id, check_secret_access_key
 
     note(
         "Enter a long-term access key of your IAM user (IAM console > Users > your user > "

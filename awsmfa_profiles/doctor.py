@@ -23,7 +23,7 @@ from awsmfa_profiles.credentials_file import (
     long_term_section,
 )
 from awsmfa_profiles.errors import AwsError, AwsmfaError, ConfigError, UsageError
-from awsmfa_profiles.init import check_access_key_id
+from awsmfa_profiles.keys import check_access_key_id
 from awsmfa_profiles.mfa import (
     check_device,
     check_role_arn,

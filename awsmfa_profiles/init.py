@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import os
-import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,14 +19,12 @@ from awsmfa_profiles.credentials_file import (
     long_term_section,
 )
 from awsmfa_profiles.errors import AwsmfaError, ConfigError, SaveError, UsageError
+from awsmfa_profiles.keys import LONG_TERM_PREFIX, TEMPORARY_PREFIX
 from awsmfa_profiles.mfa import ChooseDevice, discover_device
 from awsmfa_profiles.refresh import Connect
 
 SECURE_DIRECTORY_MODE = 0o700
 # Long-term keys of IAM users start AKIA; ASIA keys belong to a session and expire with it.
-_KEY_ID = re.compile(r"[A-Z0-9]{16,128}")
-_LONG_TERM_PREFIX = "AKIA"
-_TEMPORARY_PREFIX = "ASIA"
 
 
 @dataclass(frozen=True)
@@ -66,39 +63,6 @@ class DeviceKnown:
 class DeviceUnknown:
     reason: str
     hint: str | None = None
-
-
-def check_access_key_id(text: str) -> str:
-    key_id = text.strip()
-    if _KEY_ID.fullmatch(key_id) and key_id.startswith(_TEMPORARY_PREFIX):
-        raise UsageError(
-            f"{mask(key_id)} is a temporary access key (it starts with {_TEMPORARY_PREFIX}): "
-            "it stops working when its session ends",
-            hint=f"Use an access key of your IAM user; its ID starts with {_LONG_TERM_PREFIX}.",
-        )
-    if not (_KEY_ID.fullmatch(key_id) and key_id.startswith(_LONG_TERM_PREFIX)):
-        raise UsageError(
-            f"an access key ID is {_LONG_TERM_PREFIX} and then at least 12 capital letters "
-            "and digits, 16 to 128 characters in all",
-            hint="Copy it from the IAM console, or from the .csv file saved with the key.",
-        )
-    return key_id
-
-
-def check_secret_access_key(text: str) -> str:
-    # Never quoted back: a wrong secret is still most of a right one.
-    secret = text.strip()
-    if _KEY_ID.fullmatch(secret) and secret.startswith((_LONG_TERM_PREFIX, _TEMPORARY_PREFIX)):
-        raise UsageError(
-            "that is an access key ID again, not the secret access key",
-            hint="The secret is the 40-character value shown once, next to the key ID.",
-        )
-    if len(secret) < 16 or any(character.isspace() for character in secret):
-        raise UsageError(
-            "a secret access key is one word of 40 characters",
-            hint="Copy it whole, from the IAM console or the .csv file saved with the key.",
-        )
-    return secret
 
 
 def prepare(name: str, *, credentials_path: Path, ask_keys: AskKeys | None) -> Prepared:
@@ -215,13 +179,13 @@ def _next_action(credentials: CredentialsFile, name: str) -> Action:
             f"[{name}] in {credentials.path} has aws_access_key_id but no aws_secret_access_key",
             hint=f"Add the secret access key to [{name}], then run `awsmfa init {name}` again.",
         )
-    if key_id.startswith(_TEMPORARY_PREFIX):
+    if key_id.startswith(TEMPORARY_PREFIX):
         raise ConfigError(
             f"[{name}] in {credentials.path} holds a temporary access key ({mask(key_id)}) "
             "without its session token, not long-term keys",
             hint=(
                 f"Delete the [{name}] section and run `awsmfa init {name}` again to enter "
-                f"an access key of your IAM user ({_LONG_TERM_PREFIX}...)."
+                f"an access key of your IAM user ({LONG_TERM_PREFIX}...)."
             ),
         )
     return Action.RENAMED

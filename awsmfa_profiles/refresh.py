@@ -19,6 +19,7 @@ from awsmfa_profiles.errors import (
     UsageError,
     WriteFailed,
 )
+from awsmfa_profiles.keys import check_access_key_id
 from awsmfa_profiles.mfa import ChooseDevice, check_role_arn, discover_device
 from awsmfa_profiles.session import (
     ROLE_SESSION,
@@ -95,6 +96,12 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
     credentials = CredentialsFile.load(env.credentials_path)
     _refuse_long_term_keys_in_session(credentials, name)
     profile = credentials.long_term(name)
+    try:
+        check_access_key_id(profile.access_key_id)
+    except UsageError as error:
+        raise ConfigError(
+            f"[{profile.section}] in {credentials.path}: {error.message}", hint=error.hint
+        ) from None
     role_arn = options.role_arn or profile.settings.get("role_arn") or None
     if role_arn is not None:
         check_role_arn(role_arn)

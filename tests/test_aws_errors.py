@@ -270,3 +270,13 @@ def test_a_client_botocore_cannot_set_up_is_a_configuration_error(
     assert fragment in result.stderr
     assert "Traceback" not in result.output
     assert known_device.read_bytes() == before
+
+
+def test_an_answer_botocore_cannot_read_is_an_aws_error() -> None:
+    class Garbled:
+        def get_caller_identity(self) -> object:
+            raise KeyError("GetCallerIdentityResult")
+
+    aws = BotocoreAws(Garbled(), lambda: None, KEYS)
+    with pytest.raises(AwsError, match=r"could not be read \(KeyError\)"):
+        aws.caller_arn()

@@ -14,7 +14,7 @@ import pytest
 from conftest import FakeAws, IamUser, long_term_text, run_cli
 
 from awsmfa_profiles.errors import UsageError
-from awsmfa_profiles.init import check_access_key_id, check_secret_access_key
+from awsmfa_profiles.keys import check_access_key_id, check_secret_access_key
 
 GOLDEN = Path(__file__).parent / "golden" / "rename"
 KEY_ID = "AKIAIOSFODNN7EXAMPLE"

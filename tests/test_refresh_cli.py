@@ -334,3 +334,21 @@ def test_device_arns_of_every_partition_are_accepted(
     credentials_file.write_text(long_term_text(user))
     result = run_cli("refresh", "dev", "--code", "123456", "--device", device)
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("key_id", "fragment"),
+    [
+        ("secret/with+chars", "an access key ID is AKIA"),
+        ("ASIAEXAMPLE000000001", "temporary access key"),
+    ],
+)
+def test_a_malformed_long_term_key_id_is_refused_before_any_request(
+    aws: FakeAws, credentials_file: Path, key_id: str, fragment: str
+) -> None:
+    credentials_file.write_text(
+        f"[dev-long-term]\naws_access_key_id = {key_id}\naws_secret_access_key = s\n"
+    )
+    assert_refused(
+        aws, credentials_file, ["refresh", "dev", "--code", "123456"], ["[dev-long-term]", fragment]
+    )
