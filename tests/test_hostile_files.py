@@ -170,6 +170,8 @@ COMMANDS = [
     ("check",),
     ("check", "dev", "--json"),
     ("export", "dev", "--format", "json"),
+    ("doctor", "dev", "--endpoint-url", "http://127.0.0.1:9"),
+    ("init", "dev", "--no-discover"),
 ]
 
 
@@ -193,7 +195,16 @@ def test_every_line_is_kept_or_the_file_refused(
     after = path.read_bytes()
     if command[0] == "export":
         assert exit_code != 0 or '"Version": 1' in output
-    if command[0] != "refresh" or exit_code != 0:
+    if command[0] == "init" and exit_code == 0 and after != original:
+        # The one change init makes to an existing file: the header [dev] renamed in place.
+        old_lines, new_lines = original.splitlines(True), after.splitlines(True)
+        assert len(old_lines) == len(new_lines)
+        pairs = zip(old_lines, new_lines, strict=True)
+        changed = [i for i, (old, new) in enumerate(pairs) if old != new]
+        assert len(changed) == 1
+        line = changed[0]
+        assert old_lines[line].replace(b"[dev]", b"[dev-long-term]", 1) == new_lines[line]
+    elif command[0] != "refresh" or exit_code != 0:
         assert after == original
     if exit_code == 2:
         assert output.count("awsmfa: error:") == 1, output
@@ -209,6 +220,7 @@ def test_a_directory_where_the_file_should_be(
 ) -> None:
     credentials_file.mkdir()
     exit_code, output = invoke(*command)
-    assert exit_code == 2
+    # doctor reports it as a failed check (exit 1); the others refuse to go on (exit 2).
+    assert exit_code == (1 if command[0] == "doctor" else 2)
     assert "is a directory" in output
     assert credentials_file.is_dir() and not any(credentials_file.iterdir())

@@ -128,7 +128,47 @@ def refresh_with_dotenv(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
     return ["refresh", "dev", "--code", "123456", "--dotenv", str(path.with_name(".env"))]
 
 
+def doctor_healthy(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
+    path.write_text(with_device(user) + stored_session("2999-01-01T00:00:00Z"))
+    return ["doctor", "dev"]
+
+
+def doctor_keys_rejected(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
+    path.write_text(with_device(user) + stored_session("2020-01-01T00:00:00Z"))
+    aws.fail("GetCallerIdentity", 403, "InvalidClientTokenId", "bad token")
+    return ["doctor", "dev", "--json"]
+
+
+def init_renames(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
+    path.write_text(
+        f"[dev]\naws_access_key_id = {user.access_key_id}\n"
+        f"aws_secret_access_key = {user.secret_access_key}\n"
+    )
+    return ["init", "dev"]
+
+
+def init_ready(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
+    path.write_text(with_device(user))
+    return ["init", "dev"]
+
+
+def remind_print(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
+    path.write_text(with_device(user) + stored_session("2020-01-01T00:00:00Z"))
+    return ["remind", "dev"]
+
+
+def check_notify(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
+    path.write_text(with_device(user) + stored_session("2020-01-01T00:00:00Z"))
+    return ["check", "--notify"]
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "doctor": doctor_healthy,
+    "doctor, keys rejected": doctor_keys_rejected,
+    "init renames": init_renames,
+    "init ready": init_ready,
+    "remind": remind_print,
+    "check --notify": check_notify,
     "export expired": export_expired,
     "export --output": export_to_file,
     "export long-term keys": export_long_term_keys,
