@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol, TypeVar
 
 from awsmfa_profiles import __version__
-from awsmfa_profiles.errors import AwsError, ConfigError, MfaCodeRejected
+from awsmfa_profiles.errors import AwsError, ConfigError, MfaCodeRejected, MfaDeviceRejected
 from awsmfa_profiles.session import Session
 
 DEFAULT_REGION = "us-east-1"
@@ -26,6 +26,9 @@ _THROTTLED = {
     "RequestThrottled",
 }
 _MFA_FAILED_MARKER = "multifactorauthentication failed"
+# "...unable to validate MFA code. Please verify your MFA serial number is valid and
+# associated with this user.": the device, not the code, is wrong.
+_DEVICE_INVALID_MARKER = "serial number"
 # SigV4 refuses a request signed more than 5 minutes away from AWS's own time; STS and IAM
 # say so as SignatureDoesNotMatch "Signature expired: ...", other services by these codes.
 _CLOCK_SKEWED = {"RequestExpired", "RequestTimeTooSkewed"}
@@ -90,7 +93,6 @@ def connect(keys: LongTermKeys, target: AwsTarget) -> BotocoreAws:
 
     import botocore.config
     import botocore.session
-    from botocore.exceptions import BotoCoreError
 
     # AWS_PROFILE may name the very profile being created; botocore would refuse it
     # as missing, so the profile is only set when it exists.
@@ -130,14 +132,7 @@ def connect(keys: LongTermKeys, target: AwsTarget) -> BotocoreAws:
                 "--region and --endpoint-url.",
             ) from None
 
-    try:
-        sts = make("sts")
-    except BotoCoreError as error:
-        raise ConfigError(
-            f"botocore cannot use the AWS config: {_first_line(error)}",
-            hint="Check ~/.aws/config (or $AWS_CONFIG_FILE) and the AWS_* variables.",
-        ) from None
-    return BotocoreAws(sts, lambda: make("iam"), keys)
+    return BotocoreAws(make("sts"), lambda: make("iam"), keys)
 
 
 class BotocoreAws:
@@ -169,15 +164,19 @@ class BotocoreAws:
         return serials
 
     def get_session_token(self, *, serial: str, code: str, duration: timedelta) -> Session:
-        response = self._call(
-            "sts:GetSessionToken",
-            lambda: self._sts.get_session_token(
-                SerialNumber=serial,
-                TokenCode=code,
-                DurationSeconds=int(duration.total_seconds()),
-            ),
-        )
-        return _session_from(response["Credentials"])
+        action = "sts:GetSessionToken"
+        try:
+            response = self._call(
+                action,
+                lambda: self._sts.get_session_token(
+                    SerialNumber=serial,
+                    TokenCode=code,
+                    DurationSeconds=int(duration.total_seconds()),
+                ),
+            )
+        except MfaDeviceRejected as error:
+            raise error.naming(serial) from None
+        return _session_from(action, response)
 
     def assume_role(self, role: RoleRequest, *, serial: str, code: str) -> Session:
         kwargs: dict[str, Any] = {
@@ -189,13 +188,16 @@ class BotocoreAws:
         }
         if role.external_id:
             kwargs["ExternalId"] = role.external_id
+        action = "sts:AssumeRole"
         try:
-            response = self._call("sts:AssumeRole", lambda: self._sts.assume_role(**kwargs))
+            response = self._call(action, lambda: self._sts.assume_role(**kwargs))
+        except MfaDeviceRejected as error:
+            raise error.naming(serial) from None
         except AwsError as error:
             if "MaxSessionDuration" in (error.aws_message or ""):
                 raise self._duration_refused(role) from None
             raise
-        return _session_from(response["Credentials"])
+        return _session_from(action, response)
 
     def _duration_refused(self, role: RoleRequest) -> AwsError:
         limit = self._role_max_session(role.role_arn)
@@ -240,7 +242,8 @@ class BotocoreAws:
                 hint="Check the network, a proxy, or --endpoint-url / AWS_ENDPOINT_URL.",
             ) from None
         except BotoCoreError as error:
-            raise AwsError(f"{action} failed: {_first_line(error)}") from None
+            # One line, but whole: a parameter error lists what was wrong on later lines.
+            raise AwsError(f"{action} failed: {' '.join(str(error).split())}") from None
         except Exception as error:
             # botocore met an answer it could not read (a KeyError deep in its parser,
             # say): something other than AWS, or a broken proxy, answered.
@@ -271,6 +274,8 @@ class BotocoreAws:
         return translated
 
     def _translate(self, action: str, code: str, message: str, status: object) -> AwsError:
+        if _MFA_FAILED_MARKER in message.lower() and _DEVICE_INVALID_MARKER in message.lower():
+            return MfaDeviceRejected()
         if _MFA_FAILED_MARKER in message.lower():
             return MfaCodeRejected(
                 "AWS rejected the MFA code: it is wrong, expired, or was already used",
@@ -310,16 +315,25 @@ class BotocoreAws:
         return AwsError(f"{action} failed: {code}: {message}".rstrip(": "))
 
 
-def _session_from(credentials: Any) -> Session:
-    expires_at = credentials["Expiration"]
-    if expires_at.tzinfo is None:
-        expires_at = expires_at.replace(tzinfo=timezone.utc)
-    return Session(
-        access_key_id=credentials["AccessKeyId"],
-        secret_access_key=credentials["SecretAccessKey"],
-        session_token=credentials["SessionToken"],
-        expires_at=expires_at.astimezone(timezone.utc).replace(microsecond=0),
-    )
+def _session_from(action: str, response: Any) -> Session:
+    from datetime import timezone
+
+    try:
+        credentials = response["Credentials"]
+        expires_at = credentials["Expiration"]
+        if expires_at.tzinfo is None:
+            expires_at = expires_at.replace(tzinfo=timezone.utc)
+        return Session(
+            access_key_id=credentials["AccessKeyId"],
+            secret_access_key=credentials["SecretAccessKey"],
+            session_token=credentials["SessionToken"],
+            expires_at=expires_at.astimezone(timezone.utc).replace(microsecond=0),
+        )
+    except (KeyError, TypeError, AttributeError):
+        raise AwsError(
+            f"the answer to {action} holds no usable credentials",
+            hint="Check that --endpoint-url / AWS_ENDPOINT_URL points at AWS STS.",
+        ) from None
 
 
 def _parse_http_date(text: object) -> datetime | None:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from awsmfa_profiles.credentials_file import CredentialsFile, long_term_section
+from awsmfa_profiles.credentials_file import CredentialsFile, check_profile_name
 from awsmfa_profiles.errors import ConfigError
-from awsmfa_profiles.session import ROLE_SESSION, USER_SESSION, Status, status
+from awsmfa_profiles.session import Status, status
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class ProfileStatus:
     status: Status
     expires_at: datetime | None
     seconds_left: int | None
+    problem: str | None = None  # why the session could not be read, if it could not
 
 
 def check(
@@ -38,18 +39,17 @@ def check(
                 hint="Put your long-term keys in [NAME-long-term], then run `awsmfa refresh NAME`.",
             )
     for name in names:
-        if not (credentials.has_section(name) or credentials.has_section(long_term_section(name))):
-            raise ConfigError(
-                f"no profile {name!r} in {credentials_path}: neither [{name}] "
-                f"nor [{long_term_section(name)}] exists"
-            )
+        check_profile_name(name)
+        credentials.require_profile(name)
     results = []
     for name in names:
-        expires_at = credentials.stored_session(name).expires_at
-        is_role = bool(credentials.get(long_term_section(name), "role_arn"))
-        margin = within
-        if margin is None:
-            margin = (ROLE_SESSION if is_role else USER_SESSION).default_within
+        margin = credentials.session_kind(name).default_within if within is None else within
+        try:
+            expires_at = credentials.stored_session(name).expires_at
+        except ConfigError as error:
+            # One unreadable session must not hide the others from a cron report.
+            results.append(ProfileStatus(name, Status.MISSING, None, None, problem=error.message))
+            continue
         left = None if expires_at is None else int((expires_at - now).total_seconds())
         results.append(ProfileStatus(name, status(expires_at, now, margin), expires_at, left))
     return results

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -122,7 +123,7 @@ def handles_errors(command: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def describe_expiry(expires_at: datetime, now: datetime) -> str:
+def describe_expiry(expires_at: datetime) -> str:
     local = expires_at.astimezone().strftime("%Y-%m-%d %H:%M %Z")
     return f"{format_expiration(expires_at)} ({local} local)"
 
@@ -178,7 +179,6 @@ def init(
 ) -> None:
     """Put the long-term keys in [NAME-long-term]: rename [NAME] if it holds them, else ask.
     Makes the file 0600 and ~/.aws 0700."""
-    import shlex
 
     from awsmfa_profiles.aws import connect, mask
     from awsmfa_profiles.init import Action, DeviceKnown, prepare, record_device
@@ -310,7 +310,13 @@ def refresh(
 ) -> None:
     """Get a new MFA session into [NAME] from the long-term keys in [NAME-long-term]."""
     from awsmfa_profiles.aws import connect
-    from awsmfa_profiles.mfa import check_code, check_device, check_role_arn
+    from awsmfa_profiles.mfa import (
+        check_code,
+        check_device,
+        check_external_id,
+        check_role_arn,
+        check_role_session_name,
+    )
     from awsmfa_profiles.refresh import Environment, Refreshed, RefreshOptions
     from awsmfa_profiles.refresh import refresh as run_refresh
 
@@ -324,8 +330,10 @@ def refresh(
         region=region_from(region),
         endpoint_url=endpoint_url,
         role_arn=None if role_arn is None else check_role_arn(role_arn),
-        role_session_name=role_session_name,
-        external_id=external_id,
+        role_session_name=None
+        if role_session_name is None
+        else check_role_session_name(role_session_name),
+        external_id=None if external_id is None else check_external_id(external_id),
     )
     dotenv_path = None if dotenv is None else Path(dotenv).expanduser()
     if dotenv_path is not None:
@@ -347,7 +355,7 @@ def refresh(
     if not isinstance(outcome, Refreshed):
         left = describe_duration(outcome.expires_at - now)
         say(
-            f"[{profile}] is valid until {describe_expiry(outcome.expires_at, now)}, "
+            f"[{profile}] is valid until {describe_expiry(outcome.expires_at)}, "
             f"{left} left; nothing to do (--force renews it now)."
         )
         if dotenv_path is not None:
@@ -365,7 +373,7 @@ def refresh(
     if outcome.role_arn:
         note(f"Assumed role {outcome.role_arn}.")
     say(
-        f"[{profile}] refreshed: valid until {describe_expiry(expires_at, now)}, "
+        f"[{profile}] refreshed: valid until {describe_expiry(expires_at)}, "
         f"{describe_duration(expires_at - now)} from now."
     )
     if dotenv_path is not None:
@@ -378,8 +386,6 @@ def _refresh_dotenv(profile: str, path: Path, session: Session) -> None:
     try:
         loosened = write_output(path, session, Format.DOTENV)
     except AwsmfaError as error:
-        import shlex
-
         # The credentials file is already written; say so, and how to finish without a code.
         retry = f"awsmfa export {profile} --format dotenv --output {shlex.quote(str(path))}"
         again = (
@@ -449,10 +455,10 @@ def check(
     elif needs_refresh or not quiet:
         width = max(len(result.profile) for result in results)
         for result in results:
-            say(_status_line(result.profile.ljust(width), result.status, result.expires_at, now))
+            say(_status_line(result, width, now))
         for result in results:
             if result.status.needs_refresh:
-                say(f"  run: awsmfa refresh {result.profile}")
+                say(f"  run: awsmfa refresh {shlex.quote(result.profile)}")
     if notify and needs_refresh:
         _notify_desktop(results, now)
     if needs_refresh:
@@ -581,7 +587,6 @@ def remind(
 ) -> None:
     """A daily reminder from cron: `awsmfa check --quiet --notify` once a day. Without
     --install or --uninstall, print the crontab line to add yourself."""
-    import shlex
     import shutil
 
     from awsmfa_profiles import remind as reminder
@@ -604,7 +609,10 @@ def remind(
         reminder.awsmfa_command(sys.argv[0], sys.executable, shutil.which),
         reminder.parse_at(reminder.DEFAULT_AT if at is None else at),
         profiles,
-        credentials_file=os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or None,
+        # cron starts jobs in $HOME: a relative path would name another file there.
+        credentials_file=str(credentials_path().absolute())
+        if os.environ.get("AWS_SHARED_CREDENTIALS_FILE")
+        else None,
     )
     for unknown in reminder.unknown_profiles(profiles, credentials_path()):
         note(
@@ -630,7 +638,10 @@ def remind(
         )
 
 
-def _status_line(label: str, state: Status, expires_at: datetime | None, now: datetime) -> str:
+def _status_line(result: ProfileStatus, width: int, now: datetime) -> str:
+    label, state, expires_at = result.profile.ljust(width), result.status, result.expires_at
+    if result.problem:
+        return f"{label}  {state.value:<8}  {result.problem}"
     if expires_at is None:
         return f"{label}  {state.value:<8}  never refreshed"
     when = format_expiration(expires_at)
@@ -687,7 +698,7 @@ def export(
         _tightened(path, loosened)
     say(
         f"Wrote the session of [{profile}] to {path}: valid until "
-        f"{describe_expiry(expires_at, now)}, {describe_duration(expires_at - now)} left."
+        f"{describe_expiry(expires_at)}, {describe_duration(expires_at - now)} left."
     )
 
 

@@ -14,13 +14,20 @@ class MfaProcessError(AwsmfaError):
     """The mfa_process command did not produce a code."""
 
 
-def run_mfa_process(command: str, *, timeout: float = MFA_PROCESS_TIMEOUT) -> str:
+def run_mfa_process(command: str, *, source: str = "", timeout: float = MFA_PROCESS_TIMEOUT) -> str:
     """Run `command` through the shell and take the code from its standard output.
 
     Its standard input stays the terminal, so a password manager can ask to be unlocked.
-    What it printed is never repeated in a message: a misconfigured password-manager
-    command can print a whole vault item.
+    Messages name the command by its program only, and where it is configured: the rest
+    of the line can hold a secret (`oathtool --totp SEED`). What it printed on standard
+    output is never repeated: a misconfigured password-manager command can print a whole
+    vault item.
     """
+    words = command.split()
+    program = words[0] if words else "(empty)"
+    named = f"mfa_process `{program}{' …' if len(words) > 1 else ''}`" + (
+        f" in {source}" if source else ""
+    )
     try:
         completed = subprocess.run(
             command,
@@ -32,17 +39,15 @@ def run_mfa_process(command: str, *, timeout: float = MFA_PROCESS_TIMEOUT) -> st
         )
     except subprocess.TimeoutExpired:
         raise MfaProcessError(
-            f"mfa_process `{command}` gave no code within {timeout:.0f} seconds",
+            f"{named} gave no code within {timeout:.0f} seconds",
             hint="Run the command by hand to see what it waits for.",
         ) from None
     except OSError as error:
-        raise MfaProcessError(
-            f"mfa_process `{command}` could not start: {error.strerror}"
-        ) from None
+        raise MfaProcessError(f"{named} could not start: {error.strerror}") from None
     if completed.returncode != 0:
         detail = _tail(completed.stderr)
         raise MfaProcessError(
-            f"mfa_process `{command}` failed with exit status {completed.returncode}"
+            f"{named} failed with exit status {completed.returncode}"
             + (f": {detail}" if detail else ""),
             hint="Run the command by hand; fix it in mfa_process, or pass --code.",
         )
@@ -50,8 +55,7 @@ def run_mfa_process(command: str, *, timeout: float = MFA_PROCESS_TIMEOUT) -> st
     if not is_code(code):
         lines = len(code.splitlines())
         raise MfaProcessError(
-            f"mfa_process `{command}` printed {len(code)} characters on {lines} line(s), "
-            "not a 6-digit code",
+            f"{named} printed {len(code)} characters on {lines} line(s), not a 6-digit code",
             hint="The command must print only the code, e.g. `ykman oath accounts code "
             "--single ACCOUNT` or `op item get ITEM --otp`.",
         )

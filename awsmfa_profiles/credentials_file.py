@@ -8,19 +8,27 @@ key order, a UTF-8 byte order mark and CRLF line endings included.
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import re
 import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from awsmfa_profiles.errors import ConfigError, UsageError, WriteFailed
-from awsmfa_profiles.ini import DEFAULT_SECTION, IniError, scan, split_lines
-from awsmfa_profiles.session import Session, format_expiration, parse_expiration
+from awsmfa_profiles.ini import DEFAULT_SECTION, IniError, Section, scan, split_lines
+from awsmfa_profiles.session import (
+    ROLE_SESSION,
+    USER_SESSION,
+    Session,
+    SessionKind,
+    format_expiration,
+    parse_expiration,
+)
 
 if TYPE_CHECKING:
     from configupdater import ConfigUpdater
@@ -37,6 +45,12 @@ _OPTION_PREFIX = re.compile(r"\s*[^=:\s][^=:]*?(\s*)([=:])(\s*)")
 _NOT_IN_NAME = re.compile(r"[\[\]\x00-\x1f\x7f]")
 
 
+_PLACEHOLDER_SESSION = Session(
+    "ASIAPLACEHOLDER00000", "placeholder", "placeholder", datetime(2000, 1, 1, tzinfo=timezone.utc)
+)
+_PLACEHOLDER_DEVICE = "arn:aws:iam::000000000000:mfa/placeholder"
+
+
 def long_term_section(name: str) -> str:
     return f"{name}{LONG_TERM_SUFFIX}"
 
@@ -47,6 +61,12 @@ def check_profile_name(name: str) -> str:
         raise UsageError(
             f"{name!r} cannot be a profile name",
             hint="Use letters, digits and . _ - @ +, as in `smce-veda`.",
+        )
+    if name == DEFAULT_SECTION:
+        # configparser, and so botocore, lends the keys of [DEFAULT] to every profile.
+        raise UsageError(
+            "DEFAULT cannot be a profile name: its keys would apply to every profile",
+            hint="Use `default` (lowercase), the profile AWS tools use when none is named.",
         )
     if name.endswith(LONG_TERM_SUFFIX):
         raise UsageError(
@@ -117,6 +137,8 @@ class CredentialsFile:
         self._edited: dict[str, ConfigUpdater] = {}  # by section name, in first-edit order
         # Each edited section's key style, taken from its lines as read, before any change.
         self._styles: dict[str, tuple[bool, str]] = {}
+        # What each edited section must read as once rendered (see _verify).
+        self._expected: dict[str, dict[str, str]] = {}
 
     @classmethod
     def load(cls, path: Path) -> CredentialsFile:
@@ -195,6 +217,22 @@ class CredentialsFile:
             )
         return LongTermProfile(name, access_key_id, secret_access_key, settings)
 
+    def require_profile(self, name: str) -> None:
+        """ConfigError unless [NAME] or [NAME-long-term] is there."""
+        if self.has_section(name) or self.has_section(long_term_section(name)):
+            return
+        absent = "" if self.exists else " (the file does not exist)"
+        raise ConfigError(
+            f"no profile {name!r} in {self.path}{absent}: neither [{name}] "
+            f"nor [{long_term_section(name)}] exists",
+            hint=f"Put your long-term keys in [{long_term_section(name)}], then run "
+            f"`awsmfa refresh {name}`.",
+        )
+
+    def session_kind(self, name: str) -> SessionKind:
+        """A role session when [NAME-long-term] names a role, else a plain MFA session."""
+        return ROLE_SESSION if self.get(long_term_section(name), "role_arn") else USER_SESSION
+
     def holds_long_term_keys(self, name: str) -> bool:
         """True when `[NAME]` has keys but no session token: the user's own long-term keys."""
         return bool(self.get(name, "aws_access_key_id")) and not self.get(name, "aws_session_token")
@@ -253,6 +291,7 @@ class CredentialsFile:
     def set_value(self, section_name: str, key: str, value: str) -> None:
         """Set one key, changing only its own line, or adding one after the section's last key."""
         section = self._editable(section_name)
+        self._expected[section_name][key.lower()] = value
         options = [block for block in section.iter_blocks() if _is_option(block)]
         if section.has_option(key):
             option = section[key]
@@ -294,6 +333,7 @@ class CredentialsFile:
                         hint="Check that section's lines by hand; the file is unchanged.",
                     ) from None
             self._edited[name] = doc
+            self._expected[name] = {} if found is None else found.all_values()
             options = [block for block in doc[name].iter_blocks() if _is_option(block)]
             self._styles[name] = _style_of(options[0] if options else None)
         return self._edited[name][name]
@@ -307,7 +347,7 @@ class CredentialsFile:
         """
         if not self.has_section(old):
             raise ConfigError(f"no [{old}] section in {self.path}")
-        if self.has_section(new) or new in self._edited:
+        if self.has_section(new):
             raise ConfigError(f"[{new}] already exists in {self.path}")
         if old in self._edited:
             # Changed in memory already: configupdater renames its own copy.
@@ -315,6 +355,7 @@ class CredentialsFile:
             doc[old].name = new
             self._edited[new] = doc
             self._styles[new] = self._styles.pop(old)
+            self._expected[new] = self._expected.pop(old)
         if old not in self._by_name:
             return  # added in memory: there is no line of it yet
         section = self._by_name.pop(old)
@@ -324,12 +365,16 @@ class CredentialsFile:
         self._by_name[new] = section
 
     def render(self) -> str:
+        """The file's new text; ConfigError if an edit would not read back as intended."""
         parts: list[str] = []
         position = 0
-        for section in self._sections:
+        for index, section in enumerate(self._sections):
             if section.name in self._edited and section.name != DEFAULT_SECTION:
                 parts.extend(self._lines[position : section.start])
-                parts.append(str(self._edited[section.name]))
+                chunk = str(self._edited[section.name])
+                following = self._sections[index + 1] if index + 1 < len(self._sections) else None
+                self._verify(section.name, chunk, following)
+                parts.append(chunk)
                 position = section.end
         parts.extend(self._lines[position:])
         body = "".join(parts)
@@ -340,10 +385,48 @@ class CredentialsFile:
                     body += "\n" if body.endswith("\n") else "\n\n"
                     if body.endswith("\n\n\n"):
                         body = body[:-1]
-                body += str(doc)
+                chunk = str(doc)
+                self._verify(name, chunk, None)
+                body += chunk
         if self._crlf:
             body = body.replace("\n", "\r\n")
         return (_BOM if self._bom else "") + body
+
+    def _verify(self, name: str, chunk: str, following: Section | None) -> None:
+        """Read the edited section back as configparser would, before anything is written.
+
+        configupdater and configparser disagree on rare layouts (a value continued past a
+        comment line, say), where an added key could take over another key's continuation
+        line. The section must hold exactly the values meant for it, and the header after
+        it must still read as a header.
+        """
+        lines = split_lines(chunk)
+        if following is not None:
+            lines.append(self._lines[following.start])
+        try:
+            found = scan(lines)
+        except IniError:
+            found = []
+        expected_names = [name] if following is None else [name, following.name]
+        if [section.name for section in found] != expected_names or (
+            found[0].all_values() != self._expected[name]
+        ):
+            start = self._by_name[name].start + 1 if name in self._by_name else None
+            where = f"{self.path}, line {start}" if start else str(self.path)
+            raise ConfigError(
+                f"{where}: [{name}] is laid out in a way awsmfa cannot change safely "
+                "(a value continued past a comment line?)",
+                hint=f"Tidy the lines of [{name}] by hand; the file is unchanged.",
+            )
+
+    def preview(self, name: str, *, remember_device: bool) -> None:
+        """Raise ConfigError now, before a code is used up, if a session could not be written."""
+        scratch = copy.copy(self)
+        scratch._edited, scratch._styles, scratch._expected = {}, {}, {}
+        scratch.set_session(name, _PLACEHOLDER_SESSION)
+        if remember_device:
+            scratch.set_value(long_term_section(name), "aws_mfa_device", _PLACEHOLDER_DEVICE)
+        scratch.render()
 
     def save(self) -> int | None:
         """Write atomically with mode 0600; return the looser mode it replaced, if any."""
@@ -362,6 +445,12 @@ def read_text(path: Path) -> tuple[str, bool, int | None]:
         raise ConfigError(
             f"{path} is a directory, not a credentials file",
             hint="Move it aside or point AWS_SHARED_CREDENTIALS_FILE at a file.",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO would block the read forever; a device file must never be replaced.
+        raise ConfigError(
+            f"{path} is not a regular file",
+            hint="Point AWS_SHARED_CREDENTIALS_FILE at an ordinary file.",
         )
     try:
         data = path.read_bytes()
@@ -436,7 +525,10 @@ def locked(path: Path) -> Iterator[None]:
 
 def _remove_stale_temp_files(target: Path) -> None:
     # Under the lock no other awsmfa is writing, so any temp file is a killed run's leftover.
-    for leftover in target.parent.glob(f".{glob_escape(target.name)}.*{TEMP_SUFFIX}"):
+    # mkstemp puts exactly 8 random characters between prefix and suffix, so the temp
+    # files of another file named like this one (credentials.work) are not matched.
+    pattern = f".{glob_escape(target.name)}.{'?' * 8}{TEMP_SUFFIX}"
+    for leftover in target.parent.glob(pattern):
         with contextlib.suppress(OSError):
             leftover.unlink()
 
@@ -465,6 +557,15 @@ def _decode(data: bytes, path: Path) -> str:
         raise ConfigError(
             f"{path}, line {line}: the file contains a NUL byte; it is not a text file",
             hint="Restore it from a backup; awsmfa will not write over it.",
+        )
+    lone_return = re.search(rb"\r(?!\n)", data)
+    if lone_return:
+        # botocore reads a lone CR as a line break, configparser (and awsmfa) do not:
+        # the two would see different keys.
+        line = data[: lone_return.start()].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}, line {line}: a carriage return without a line feed (an old Mac line ending)",
+            hint="Save the file with LF or CRLF line endings.",
         )
     try:
         return data.decode("utf-8")

@@ -33,8 +33,6 @@ from awsmfa_profiles.mfa import (
 )
 from awsmfa_profiles.refresh import Connect
 from awsmfa_profiles.session import (
-    ROLE_SESSION,
-    USER_SESSION,
     Status,
     describe_duration,
     format_expiration,
@@ -440,7 +438,7 @@ def _device(
         elif devices is not None:
             found.append(Finding(Level.OK, f"MFA device {configured} ({source}), {who}'s"))
         else:
-            reason = listing_error.message if listing_error else "AWS did not accept the keys"
+            reason = listing_error.message if listing_error else "AWS could not be asked"
             found.append(
                 Finding(
                     Level.OK,
@@ -558,8 +556,7 @@ def _session(
         found.append(Finding(Level.FAIL, error.message, fix=error.hint or ""))
         return
     now = env.now()
-    is_role = bool(credentials.get(long_term_section(name), "role_arn"))
-    within = env.within or (ROLE_SESSION if is_role else USER_SESSION).default_within
+    within = credentials.session_kind(name).default_within if env.within is None else env.within
     state = status(expires_at, now, within)
     refresh = f"awsmfa refresh {_quoted(name)}"
     if expires_at is None:

@@ -44,6 +44,23 @@ class MfaCodeRejected(AwsError):
     """STS refused the one-time code (wrong, expired or already used)."""
 
 
+class MfaDeviceRejected(AwsError):
+    """STS could not check the code against the device: the device is the problem."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, device: str = "the MFA device") -> None:
+        super().__init__(
+            f"AWS could not check the code against {device}: it is not an MFA device of "
+            "the keys' IAM user",
+            hint="Check aws_mfa_device or mfa_serial in your files, or --device; remove "
+            "them to let awsmfa find the device itself.",
+        )
+
+    def naming(self, device: str) -> MfaDeviceRejected:
+        return MfaDeviceRejected(device)
+
+
 class SessionUnavailable(AwsmfaError):
     """[NAME] holds no session that is still valid: a refresh is needed first."""
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import re
 import shlex
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from awsmfa_profiles.errors import ConfigError, SessionUnavailable, UsageError
@@ -23,10 +24,6 @@ from awsmfa_profiles.session import (
     format_expiration,
     status,
 )
-
-# The margin `check` and `refresh` use by default: a session with less left still exports
-# (it is valid), and the CLI says it will need a refresh soon.
-EXPIRING_WITHIN = timedelta(hours=1)
 
 # Values made only of these need no quotes, for python-dotenv nor for a shell; AWS keys,
 # tokens and ISO 8601 times always are.
@@ -78,17 +75,15 @@ def parse_format(text: str) -> Format:
 
 def current_session(name: str, *, credentials_path: Path, now: datetime) -> Current:
     """The session of `[NAME]` if it is still valid; SessionUnavailable if a refresh is needed."""
-    from awsmfa_profiles.credentials_file import CredentialsFile, long_term_section
+    from awsmfa_profiles.credentials_file import (
+        CredentialsFile,
+        check_profile_name,
+        long_term_section,
+    )
 
+    check_profile_name(name)
     credentials = CredentialsFile.load(credentials_path)
-    if not (credentials.has_section(name) or credentials.has_section(long_term_section(name))):
-        absent = "" if credentials.exists else " (the file does not exist)"
-        raise ConfigError(
-            f"no profile {name!r} in {credentials_path}{absent}: neither [{name}] "
-            f"nor [{long_term_section(name)}] exists",
-            hint=f"Put your long-term keys in [{long_term_section(name)}], then run "
-            f"`awsmfa refresh {name}`.",
-        )
+    credentials.require_profile(name)
     if credentials.holds_long_term_keys(name):
         raise ConfigError(
             f"[{name}] in {credentials_path} holds long-term keys (no session token), "
@@ -97,7 +92,7 @@ def current_session(name: str, *, credentials_path: Path, now: datetime) -> Curr
             f"`awsmfa refresh {name}`.",
         )
     expires_at = credentials.stored_session(name).expires_at
-    state = status(expires_at, now, EXPIRING_WITHIN)
+    state = status(expires_at, now, credentials.session_kind(name).default_within)
     if state is Status.MISSING:
         if credentials.get(name, "aws_session_token"):
             raise SessionUnavailable(
@@ -127,8 +122,14 @@ def read_output(path: Path) -> str:
     """
     try:
         data = path.read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
+    except FileNotFoundError:
+        _refuse_unwritable_place(path)
         return ""
+    except NotADirectoryError:
+        raise ConfigError(
+            f"{path}: a part of that path is a file, not a directory",
+            hint="Name a .env file inside a directory.",
+        ) from None
     except IsADirectoryError:
         raise ConfigError(
             f"{path} is a directory", hint="Name a file, such as a .env inside it."
@@ -143,6 +144,18 @@ def read_output(path: Path) -> str:
         raise ConfigError(
             f"{path} is not a UTF-8 text file", hint="awsmfa will not write over it."
         ) from None
+
+
+def _refuse_unwritable_place(path: Path) -> None:
+    """A new file can be made there: its nearest existing directory is writable."""
+    place = path.absolute().parent
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    if not place.is_dir() or not os.access(place, os.W_OK | os.X_OK):
+        raise ConfigError(
+            f"{path} cannot be created: {place} is not a writable directory",
+            hint="Name a .env file in a directory you can write to.",
+        )
 
 
 def write_output(path: Path, session: Session, fmt: Format) -> int | None:

@@ -40,6 +40,9 @@ class Section:
     end: int = -1  # index after its last line: the next header, or the end of the text
     values: dict[str, list[str]] = field(default_factory=dict)
 
+    def all_values(self) -> dict[str, str]:
+        return {key: self.value(key) or "" for key in self.values}
+
     def value(self, key: str) -> str | None:
         lines = self.values.get(key)
         # configparser joins a value's lines with newlines and strips the end.

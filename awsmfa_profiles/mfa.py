@@ -14,12 +14,19 @@ if TYPE_CHECKING:
 # Picks one of several usable devices; the CLI asks on the terminal.
 ChooseDevice = Callable[[list[str]], str]
 
-_CODE = re.compile(r"\d{6}")
+# ASCII only: \d and \w also match the digits and letters of other scripts, which an
+# input method can produce and AWS refuses.
+_CODE = re.compile(r"\d{6}", re.ASCII)
 # Any partition (aws, aws-cn, aws-us-gov, ...); IAM paths allowed in the device name.
-_DEVICE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:mfa/[\w+=,.@/-]+")
-_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}")
+_DEVICE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:mfa/[\w+=,.@/-]+", re.ASCII)
+_ROLE_ARN = re.compile(
+    r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}", re.ASCII
+)
 # Serial numbers of older Gemalto hardware tokens, which predate device ARNs.
-_HARDWARE_SERIAL = re.compile(r"GA[A-Z]{2}\d{8}")
+_HARDWARE_SERIAL = re.compile(r"GA[A-Z]{2}\d{8}", re.ASCII)
+# AssumeRole's own constraints on RoleSessionName and ExternalId.
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
+_EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
 
 
 def check_code(text: str) -> str:
@@ -55,6 +62,24 @@ def check_role_arn(text: str) -> str:
             hint="It looks like arn:aws:iam::123456789012:role/NAME (or role/PATH/NAME).",
         )
     return role_arn
+
+
+def check_role_session_name(text: str) -> str:
+    if not _SESSION_NAME.fullmatch(text):
+        raise UsageError(
+            f"{text!r} cannot be a role session name",
+            hint="Use 2 to 64 letters, digits and + = , . @ - (no spaces).",
+        )
+    return text
+
+
+def check_external_id(text: str) -> str:
+    if not _EXTERNAL_ID.fullmatch(text):
+        raise UsageError(
+            "the external ID must be 2 to 1224 letters, digits and + = , . @ : / -",
+            hint="Copy it exactly as the role's owner gave it.",
+        )
+    return text
 
 
 def user_name_from_arn(arn: str) -> str | None:

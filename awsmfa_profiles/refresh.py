@@ -11,7 +11,12 @@ from pathlib import Path
 from awsmfa_profiles import aws_config
 from awsmfa_profiles.aws import Aws, AwsTarget, LongTermKeys, RoleRequest
 from awsmfa_profiles.codes import run_mfa_process
-from awsmfa_profiles.credentials_file import CredentialsFile, locked
+from awsmfa_profiles.credentials_file import (
+    CredentialsFile,
+    LongTermProfile,
+    check_profile_name,
+    locked,
+)
 from awsmfa_profiles.errors import (
     AwsError,
     ConfigError,
@@ -20,7 +25,14 @@ from awsmfa_profiles.errors import (
     WriteFailed,
 )
 from awsmfa_profiles.keys import check_access_key_id
-from awsmfa_profiles.mfa import ChooseDevice, check_role_arn, discover_device
+from awsmfa_profiles.mfa import (
+    ChooseDevice,
+    check_device,
+    check_external_id,
+    check_role_arn,
+    check_role_session_name,
+    discover_device,
+)
 from awsmfa_profiles.session import (
     ROLE_SESSION,
     USER_SESSION,
@@ -93,6 +105,7 @@ def session_duration(requested: timedelta | None, kind: SessionKind) -> timedelt
 
 
 def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed | StillValid:
+    check_profile_name(name)
     credentials = CredentialsFile.load(env.credentials_path)
     _refuse_long_term_keys_in_session(credentials, name)
     profile = credentials.long_term(name)
@@ -103,12 +116,23 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
             f"[{profile.section}] in {credentials.path}: {error.message}", hint=error.hint
         ) from None
     role_arn = options.role_arn or profile.settings.get("role_arn") or None
+    session_name = options.role_session_name or profile.settings.get("role_session_name")
+    external_id = options.external_id or profile.settings.get("external_id") or None
     if role_arn is not None:
         check_role_arn(role_arn)
+        if session_name:
+            check_role_session_name(session_name)
+        if external_id:
+            check_external_id(external_id)
     kind = ROLE_SESSION if role_arn else USER_SESSION
     duration = session_duration(options.duration, kind)
-    if not options.force:
-        expires_at = credentials.stored_session(name).expires_at
+    # The file does not say which role a stored session is for, so a role named on the
+    # command line always gets a session of its own.
+    if not options.force and options.role_arn is None:
+        try:
+            expires_at = credentials.stored_session(name).expires_at
+        except ConfigError:
+            expires_at = None  # an unreadable expiration is renewed like a missing one
         within = kind.default_within if options.within is None else options.within
         if status(expires_at, env.now(), within) is Status.VALID:
             assert expires_at is not None
@@ -117,21 +141,28 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
     config = aws_config.profile_settings(env.config_path, name)
     # --code beats mfa_process, which beats the prompt (aws-vault's order).
     mfa_process = profile.settings.get("mfa_process") or config.get("mfa_process") or None
+    process_source = (
+        f"[{profile.section}]"
+        if profile.settings.get("mfa_process")
+        else f"[profile {name}] of {env.config_path}"
+    )
     if options.code is None and mfa_process is None and env.ask_code is None:
         raise UsageError(
             "no MFA code: there is no terminal to ask on",
             hint=f"Pass the code: awsmfa refresh {name} --code 123456, "
             f"or set mfa_process = COMMAND in [{profile.section}].",
         )
+    device = options.device or _configured_device(profile, config, env.config_path)
+    discovered = device is None
+    # Everything that can be known without AWS is settled before a code is used up.
+    credentials.preview(name, remember_device=discovered)
     aws = env.connect(
         profile.keys(),
         aws_config.aws_target(
             name, config, region=options.region, endpoint_url=options.endpoint_url
         ),
     )
-    device = options.device or aws_config.configured_device(profile, config)
     user_name: str | None = None
-    discovered = device is None
     if device is None:
         device, user_name = discover_device(aws, env.choose_device)
 
@@ -141,15 +172,16 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
             return aws.get_session_token(serial=device, code=code, duration=duration)
         role = RoleRequest(
             role_arn=role_arn,
-            session_name=options.role_session_name
-            or profile.settings.get("role_session_name")
-            or role_session_name(user_name, device),
+            session_name=session_name or role_session_name(user_name, device),
             duration=duration,
-            external_id=options.external_id or profile.settings.get("external_id") or None,
+            external_id=external_id,
         )
         return aws.assume_role(role, serial=device, code=code)
 
-    session = _with_code(request, device, options.code, mfa_process, env.ask_code)
+    from_process = (
+        None if mfa_process is None else lambda: run_mfa_process(mfa_process, source=process_source)
+    )
+    session = _with_code(request, device, options.code, from_process, env.ask_code)
 
     # Parsed again under the lock: an edit made while STS was answering is kept.
     try:
@@ -178,6 +210,23 @@ def role_session_name(user_name: str | None, device: str) -> str:
     return cleaned if len(cleaned) >= 2 else "awsmfa"
 
 
+def _configured_device(
+    profile: LongTermProfile, config: dict[str, str], config_path: Path
+) -> str | None:
+    """The device the files name, checked like --device, with where it was found."""
+    device = aws_config.configured_device(profile, config)
+    if device is None:
+        return None
+    if profile.mfa_device:
+        source = f"the MFA device in [{profile.section}]"
+    else:
+        source = f"mfa_serial in [profile {profile.name}] of {config_path}"
+    try:
+        return check_device(device)
+    except UsageError as error:
+        raise ConfigError(f"{source}: {error.message}", hint=error.hint) from None
+
+
 def _refuse_long_term_keys_in_session(credentials: CredentialsFile, name: str) -> None:
     if credentials.holds_long_term_keys(name):
         raise ConfigError(
@@ -194,14 +243,14 @@ def _with_code(
     request: Callable[[str], Session],
     device: str,
     code: str | None,
-    mfa_process: str | None,
+    from_process: Callable[[], str] | None,
     ask: AskCode | None,
 ) -> Session:
     if code is not None:
         return request(code)
-    if mfa_process is not None:
+    if from_process is not None:
         # Not retried: the command would print the same, now used, code again.
-        return request(run_mfa_process(mfa_process))
+        return request(from_process())
     assert ask is not None
     problem: str | None = None
     for attempt in range(1, CODE_ATTEMPTS + 1):

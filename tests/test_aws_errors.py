@@ -280,3 +280,34 @@ def test_an_answer_botocore_cannot_read_is_an_aws_error() -> None:
     aws = BotocoreAws(Garbled(), lambda: None, KEYS)
     with pytest.raises(AwsError, match=r"could not be read \(KeyError\)"):
         aws.caller_arn()
+
+
+def test_a_device_aws_cannot_use_is_named_not_blamed_on_the_code(
+    aws: FakeAws, user: IamUser, known_device: Path
+) -> None:
+    before = known_device.read_bytes()
+    aws.fail(
+        "GetSessionToken",
+        403,
+        "AccessDenied",
+        "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your "
+        "MFA serial number is valid and associated with this user.",
+    )
+    result = run_cli("refresh", "dev", "--code", "123456")
+    assert result.exit_code == 2
+    assert f"could not check the code against {user.device}" in result.stderr
+    assert "rejected the MFA code" not in result.stderr
+    assert known_device.read_bytes() == before
+
+
+def test_a_web_page_instead_of_aws_is_one_clear_error(
+    aws: FakeAws, user: IamUser, known_device: Path
+) -> None:
+    from conftest import Canned
+
+    aws.faults["GetSessionToken"] = Canned(200, "<html><body>Sign in to the Wi-Fi</body></html>")
+    result = run_cli("refresh", "dev", "--code", "123456")
+    assert result.exit_code == 1, result.output
+    assert "sts:GetSessionToken" in result.stderr
+    assert "--endpoint-url" in result.stderr
+    assert "Traceback" not in result.output

@@ -128,13 +128,27 @@ def test_malformed_file_names_the_line(credentials_file: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_unreadable_expiration_is_a_configuration_error(credentials_file: Path) -> None:
+def test_an_unreadable_session_is_reported_without_hiding_the_others(
+    credentials_file: Path,
+) -> None:
     credentials_file.write_text(
-        "[a-long-term]\n[a]\naws_session_token = t\nexpiration = next tuesday\n"
+        profile("good", NOW + timedelta(hours=10))
+        + "[odd-long-term]\n[odd]\naws_session_token = t\nexpiration = next tuesday\n"
     )
     result = run_cli("check")
-    assert result.exit_code == 2
-    assert "next tuesday" in result.stderr and "awsmfa refresh a --force" in result.stderr
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:2] == ["good", "valid"]
+    assert lines[1].split()[:2] == ["odd", "missing"]
+    assert "'next tuesday' is not an ISO 8601 time" in lines[1]
+    assert "  run: awsmfa refresh odd" in lines
+    report = json.loads(run_cli("check", "--json").stdout)
+    assert report[1] == {
+        "profile": "odd",
+        "status": "missing",
+        "expires_at": None,
+        "seconds_left": None,
+    }
 
 
 def test_bad_within_is_a_usage_error(credentials_file: Path) -> None:

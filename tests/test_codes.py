@@ -48,7 +48,16 @@ def test_a_failing_mfa_process_names_command_status_and_stderr() -> None:
     message = raised.value.message
     assert "exit status 3" in message
     assert "YubiKey not found" in message
-    assert "echo 'YubiKey not found'" in message
+    assert "mfa_process `echo …`" in message
+
+
+def test_the_command_line_itself_is_never_repeated() -> None:
+    # The rest of the line can be a secret: oathtool takes the TOTP seed as an argument.
+    with pytest.raises(MfaProcessError) as raised:
+        run_mfa_process("oathtool --totp -b JBSWY3DPEHPK3PXPSEED; exit 1", source="[dev-long-term]")
+    message = raised.value.message
+    assert "JBSWY3DPEHPK3PXPSEED" not in message + (raised.value.hint or "")
+    assert "mfa_process `oathtool …` in [dev-long-term]" in message
 
 
 def test_mfa_process_output_that_is_not_a_code_is_never_repeated() -> None:

@@ -298,11 +298,15 @@ def test_permission_denied_on_the_directory_is_a_save_error(
 def test_lock_removes_temp_files_left_by_a_killed_run(tmp_path: Path) -> None:
     path = tmp_path / "credentials"
     path.write_text("[dev]\n")
-    leftover = tmp_path / ".credentials.abc123.awsmfa-tmp"
+    leftover = tmp_path / ".credentials.ab12cd34.awsmfa-tmp"  # mkstemp's 8 characters
     leftover.write_text("half")
     unrelated = tmp_path / ".credentials.keep"
     unrelated.write_text("x")
+    # Another file's temp file, being written under its own lock right now.
+    neighbour = tmp_path / ".credentials.work.k2j3h4g5.awsmfa-tmp"
+    neighbour.write_text("in flight")
     with locked(path):
         pass
     assert not leftover.exists()
     assert unrelated.exists()
+    assert neighbour.exists()

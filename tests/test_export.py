@@ -616,18 +616,37 @@ def test_refresh_refuses_an_unusable_dotenv_before_asking_aws(
     assert credentials_file.read_bytes() == before
 
 
-def test_refresh_says_the_session_is_saved_when_the_dotenv_cannot_be(
+def test_a_dotenv_path_that_can_never_be_written_is_refused_before_any_request(
     aws: FakeAws, user: IamUser, credentials_file: Path, tmp_path: Path
 ) -> None:
     credentials_file.write_text(long_term_text(user))
+    before = credentials_file.read_bytes()
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
-    dotenv = blocker / ".env"
-    result = run_cli("refresh", "dev", "--code", "123456", "--dotenv", str(dotenv))
+    result = run_cli("refresh", "dev", "--code", "123456", "--dotenv", str(blocker / ".env"))
+    assert result.exit_code == 2
+    assert "is a file, not a directory" in result.stderr
+    assert aws.requests == []
+    assert credentials_file.read_bytes() == before
+
+
+def test_refresh_says_the_session_is_saved_when_the_dotenv_cannot_be(
+    aws: FakeAws, user: IamUser, credentials_file: Path, tmp_path: Path
+) -> None:
+    # The directory of the .env turns into a file while the code is being fetched, so
+    # the check made before the request passes and the write after it fails.
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    dotenv = folder / ".env"
+    swap = f"rm -r {folder} && touch {folder} && echo 123456"
+    credentials_file.write_text(
+        long_term_text(user, extra=f"aws_mfa_device = {user.device}\nmfa_process = {swap}\n")
+    )
+    result = run_cli("refresh", "dev", "--dotenv", str(dotenv))
     assert result.exit_code == 1
     assert "[dev] refreshed" in result.stdout
     assert "[dev] is saved, but the .env was not updated" in result.stderr
-    assert f"could not be saved to {dotenv}" in result.stderr
+    assert "a part of that path is a file, not a directory" in result.stderr
     assert f"awsmfa export dev --format dotenv --output {dotenv}" in result.stderr
     assert section(credentials_file, "dev")["aws_access_key_id"] == MOTO_SESSION_KEY
     assert section(credentials_file, "dev")["aws_session_token"] not in result.output

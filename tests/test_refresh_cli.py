@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import os
 import stat
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -352,3 +353,108 @@ def test_a_malformed_long_term_key_id_is_refused_before_any_request(
     assert_refused(
         aws, credentials_file, ["refresh", "dev", "--code", "123456"], ["[dev-long-term]", fragment]
     )
+
+
+def test_a_value_continued_past_a_comment_is_refused_before_any_request(
+    aws: FakeAws, user: IamUser, credentials_file: Path
+) -> None:
+    # configparser continues `region` past the comment; an added key must not take
+    # that continuation over, so the layout is refused before a code is used.
+    credentials_file.write_text(
+        long_term_text(user, extra=f"aws_mfa_device = {user.device}\n")
+        + "\n[dev]\nregion = us-east-1\n; old default:\n\n  us-west-2\n"
+    )
+    assert_refused(
+        aws,
+        credentials_file,
+        ["refresh", "dev", "--code", "123456"],
+        ["[dev] is laid out in a way awsmfa cannot change safely"],
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["refresh", "DEFAULT", "--code", "123456"], ["check", "DEFAULT"], ["export", "DEFAULT"]],
+)
+def test_default_in_capitals_is_not_a_profile(
+    aws: FakeAws, user: IamUser, credentials_file: Path, command: list[str]
+) -> None:
+    credentials_file.write_text(long_term_text(user, name="DEFAULT"))
+    assert_refused(aws, credentials_file, command, ["DEFAULT cannot be a profile name"])
+
+
+@pytest.mark.parametrize(
+    ("extra", "args", "fragment"),
+    [
+        ("aws_mfa_device = my-phone\n", [], "the MFA device in [dev-long-term]"),
+        ("", ["--code", "\uff11\uff12\uff13\uff14\uff15\uff16"], "6 digits"),  # full-width digits
+        (
+            "role_arn = arn:aws:iam::123456789012:role/Admin\n",
+            ["--role-session-name", "bad name!"],
+            "cannot be a role session name",
+        ),
+        (
+            "role_arn = arn:aws:iam::123456789012:role/Admin\nrole_session_name = x\n",
+            [],
+            "cannot be a role session name",
+        ),
+        ("", ["--external-id", "a"], "external ID"),
+    ],
+)
+def test_what_can_be_checked_locally_is_checked_before_any_request(
+    aws: FakeAws, user: IamUser, credentials_file: Path, extra: str, args: list[str], fragment: str
+) -> None:
+    credentials_file.write_text(long_term_text(user, extra=extra))
+    code = [] if "--code" in args else ["--code", "123456"]
+    assert_refused(aws, credentials_file, ["refresh", "dev", *code, *args], [fragment])
+
+
+def test_a_device_in_the_config_file_is_checked_and_named(
+    aws: FakeAws, user: IamUser, credentials_file: Path, config_file: Path
+) -> None:
+    credentials_file.write_text(long_term_text(user))
+    config_file.write_text("[profile dev]\nmfa_serial = phone\n")
+    assert_refused(
+        aws,
+        credentials_file,
+        ["refresh", "dev", "--code", "123456"],
+        [f"mfa_serial in [profile dev] of {config_file}", "not an MFA device ARN"],
+    )
+
+
+def test_a_role_on_the_command_line_gets_its_own_session(
+    aws: FakeAws, user: IamUser, credentials_file: Path
+) -> None:
+    expires_at = datetime.now(timezone.utc) + timedelta(hours=5)
+    credentials_file.write_text(
+        long_term_text(user, extra=f"aws_mfa_device = {user.device}\n")
+        + session_text("dev", expires_at)
+    )
+    role = "arn:aws:iam::123456789012:role/Admin"
+    result = run_cli("refresh", "dev", "--code", "123456", "--role-arn", role)
+    assert result.exit_code == 0, result.output
+    assert aws.requests == ["AssumeRole"]
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"[dev-long-term]\raws_access_key_id = AKIA\r", "carriage return without a line feed"),
+    ],
+)
+def test_line_endings_botocore_reads_differently_are_refused(
+    aws: FakeAws, credentials_file: Path, content: bytes, fragment: str
+) -> None:
+    credentials_file.write_bytes(content)
+    assert_refused(
+        aws, credentials_file, ["refresh", "dev", "--code", "123456"], [fragment, "line 1"]
+    )
+
+
+def test_a_fifo_is_not_read(aws: FakeAws, credentials_file: Path) -> None:
+    os.mkfifo(credentials_file)
+    for command in (["check"], ["refresh", "dev", "--code", "123456"], ["export", "dev"]):
+        result = run_cli(*command)
+        assert result.exit_code == 2
+        assert "is not a regular file" in result.stderr
+    assert aws.requests == []

@@ -4,6 +4,7 @@ PATH that record what they were given; and the pure crontab and notifier logic o
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -566,3 +567,20 @@ def test_a_bad_time_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="not a time of day") as raised:
         remind.parse_at("9am")
     assert "HH:MM" in (raised.value.hint or "")
+
+
+def test_a_relative_credentials_path_is_made_absolute_for_cron(
+    fake_bin: FakeBin, credentials_file: Path
+) -> None:
+    # cron runs the job in $HOME, where a relative path would name another file.
+    relative = Path(os.path.relpath(credentials_file, credentials_file.parent.parent))
+    completed = subprocess.run(
+        [sys.executable, "-m", "awsmfa_profiles", "remind"],
+        capture_output=True,
+        text=True,
+        cwd=credentials_file.parent.parent,
+        env={**os.environ, "PATH": fake_bin.path, "AWS_SHARED_CREDENTIALS_FILE": str(relative)},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert f"AWS_SHARED_CREDENTIALS_FILE={credentials_file} " in completed.stdout

@@ -124,7 +124,7 @@ def test_temp_files_left_by_kills_are_cleaned_by_the_next_run(
     aws: FakeAws, known_device: Path
 ) -> None:
     for number in range(3):
-        (known_device.parent / f".credentials.killed{number}.awsmfa-tmp").write_text("partial")
+        (known_device.parent / f".credentials.killed0{number}.awsmfa-tmp").write_text("partial")
     assert run_cli("refresh", "dev", "--code", "123456").exit_code == 0
     assert not list(known_device.parent.glob("*.awsmfa-tmp"))
 

@@ -250,3 +250,19 @@ def test_a_role_session_has_its_own_ten_minute_margin(
     assert kept.exit_code == 0, kept.output
     assert "nothing to do" in kept.stdout
     assert aws.requests == []
+
+
+def test_export_judges_a_role_session_by_the_role_margin(
+    user: IamUser, credentials_file: Path
+) -> None:
+    in_50_minutes = (datetime.now(timezone.utc) + timedelta(minutes=50)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    credentials_file.write_text(
+        long_term_text(user, extra="role_arn = arn:aws:iam::123456789012:role/Admin\n")
+        + "\n[dev]\naws_access_key_id = ASIAX\naws_secret_access_key = s\n"
+        f"aws_session_token = t\nexpiration = {in_50_minutes}\n"
+    )
+    result = run_cli("export", "dev", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "expires in" not in result.stderr
