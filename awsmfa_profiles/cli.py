@@ -147,6 +147,23 @@ def root(
     _debug = debug
 
 
+# Options several commands share, defined once so that they read the same everywhere.
+REGION_OPTION = typer.Option(
+    None,
+    "--region",
+    metavar="REGION",
+    help="AWS region; default $AWS_REGION, the profile's, else us-east-1.",
+    show_default=False,
+)
+ENDPOINT_OPTION = typer.Option(
+    None,
+    "--endpoint-url",
+    metavar="URL",
+    help="Send every AWS request here (e.g. a local test endpoint).",
+    show_default=False,
+)
+JSON_OPTION = typer.Option(False, "--json", help="Print a JSON list instead of lines.")
+
 WITHIN_HELP = "A session with less than this left is expiring; default 1h, for a role 10m."
 
 
@@ -164,18 +181,8 @@ def init(
         "--discover/--no-discover",
         help="Ask AWS for the MFA device of the keys and record it.",
     ),
-    region: str = typer.Option(
-        None,
-        metavar="REGION",
-        help="AWS region; default $AWS_REGION, the profile's, else us-east-1.",
-        show_default=False,
-    ),
-    endpoint_url: str = typer.Option(
-        None,
-        metavar="URL",
-        help="Send every AWS request here (e.g. a local test endpoint).",
-        show_default=False,
-    ),
+    region: str = REGION_OPTION,
+    endpoint_url: str = ENDPOINT_OPTION,
 ) -> None:
     """Put the long-term keys in [NAME-long-term]: rename [NAME] if it holds them, else ask.
     Makes the file 0600 and ~/.aws 0700."""
@@ -273,18 +280,8 @@ def refresh(
         help="The 6-digit MFA code; default: ask on the terminal.",
         show_default=False,
     ),
-    region: str = typer.Option(
-        None,
-        metavar="REGION",
-        help="AWS region; default $AWS_REGION, the profile's, else us-east-1.",
-        show_default=False,
-    ),
-    endpoint_url: str = typer.Option(
-        None,
-        metavar="URL",
-        help="Send every AWS request here (e.g. a local test endpoint).",
-        show_default=False,
-    ),
+    region: str = REGION_OPTION,
+    endpoint_url: str = ENDPOINT_OPTION,
     role_arn: str = typer.Option(
         None,
         metavar="ARN",
@@ -416,7 +413,7 @@ def check(
     ),
     within: str = typer.Option(None, metavar="DURATION", help=WITHIN_HELP, show_default=False),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing when all are valid."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of lines."),
+    as_json: bool = JSON_OPTION,
     notify: bool = typer.Option(
         False,
         "--notify",
@@ -494,19 +491,9 @@ def doctor(
         help="Profile to check; default $AWS_PROFILE, else 'default'.",
         show_default=False,
     ),
-    region: str = typer.Option(
-        None,
-        metavar="REGION",
-        help="AWS region; default $AWS_REGION, the profile's, else us-east-1.",
-        show_default=False,
-    ),
-    endpoint_url: str = typer.Option(
-        None,
-        metavar="URL",
-        help="Send every AWS request here (e.g. a local test endpoint).",
-        show_default=False,
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of lines."),
+    region: str = REGION_OPTION,
+    endpoint_url: str = ENDPOINT_OPTION,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Check the setup as the guide's troubleshooting does: file, modes, keys, AWS, MFA
     device, clock, shell variables, session. Never writes. Exit 1 if a check failed."""
