@@ -311,3 +311,17 @@ def test_a_web_page_instead_of_aws_is_one_clear_error(
     assert "sts:GetSessionToken" in result.stderr
     assert "--endpoint-url" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_the_quick_model_loader_keeps_botocores_search_paths(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import botocore.session
+
+    from awsmfa_profiles.aws import _data_loader
+
+    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path / "models"))
+    loader = _data_loader(botocore.session.Session())
+    assert str(tmp_path / "models") in loader.search_paths
+    assert loader.load_service_model("sts", "service-2")["metadata"]["protocol"] == "query"
+    assert loader.list_available_services("service-2") == ["iam", "sts"]
