@@ -135,8 +135,6 @@ class CredentialsFile:
             raise _config_error(error, path) from None
         self._by_name = {section.name: section for section in self._sections}
         self._edited: dict[str, ConfigUpdater] = {}  # by section name, in first-edit order
-        # Each edited section's key style, taken from its lines as read, before any change.
-        self._styles: dict[str, tuple[bool, str]] = {}
         # What each edited section must read as once rendered (see _verify).
         self._expected: dict[str, dict[str, str]] = {}
 
@@ -293,37 +291,38 @@ class CredentialsFile:
         section = self._editable(section_name)
         self._expected[section_name][key.lower()] = value
         options = [block for block in section.iter_blocks() if _is_option(block)]
+        # New and changed lines take the spacing and delimiter of the section's own key
+        # lines: configupdater applies them from the syntax its document was made with.
         if section.has_option(key):
             option = section[key]
-            spaced, delimiter = _style_of(option) if option.lines else self._styles[section_name]
             index = option.container_idx
             option.detach()
-            builder = section.insert_at(index).option(
-                option.raw_key, value, delimiter=delimiter, space_around_delimiters=spaced
-            )
+            builder = section.insert_at(index).option(option.raw_key, value)
             # configupdater files an indented comment (or blank line) after a key under
             # that key; it is the user's comment, not part of the value being replaced.
             for line in option.lines[1:]:
                 if not line.strip() or line.strip().startswith(("#", ";")):
                     builder.comment(line, comment_prefix="")
             return
-        spaced, delimiter = self._styles[section_name]
         # After the last key rather than at the end of the section: comment lines at the
         # end of a section annotate the section that follows them and stay above it.
         builder = options[-1].add_after if options else section.insert_at(0)
-        builder.option(key, value, delimiter=delimiter, space_around_delimiters=spaced)
+        builder.option(key, value)
 
     def _editable(self, name: str) -> Any:
         """The configupdater section for `name`, parsed from its own lines (or new)."""
         if name not in self._edited:
             from configupdater import ConfigUpdater
 
-            doc = ConfigUpdater()
             found = self._by_name.get(name)
+            chunk_lines = [] if found is None else self._lines[found.start : found.end]
+            spaced, delimiter = _style_of(chunk_lines[1:])
+            other = ":" if delimiter == "=" else "="
+            doc = ConfigUpdater(space_around_delimiters=spaced, delimiters=(delimiter, other))
             if found is None:
                 doc.add_section(name)
             else:
-                chunk = "".join(self._lines[found.start : found.end])
+                chunk = "".join(chunk_lines)
                 try:
                     doc.read_string(chunk, source=str(self.path))
                 except Exception:
@@ -334,8 +333,6 @@ class CredentialsFile:
                     ) from None
             self._edited[name] = doc
             self._expected[name] = {} if found is None else found.all_values()
-            options = [block for block in doc[name].iter_blocks() if _is_option(block)]
-            self._styles[name] = _style_of(options[0] if options else None)
         return self._edited[name][name]
 
     def rename_section(self, old: str, new: str) -> None:
@@ -354,7 +351,6 @@ class CredentialsFile:
             doc = self._edited.pop(old)
             doc[old].name = new
             self._edited[new] = doc
-            self._styles[new] = self._styles.pop(old)
             self._expected[new] = self._expected.pop(old)
         if old not in self._by_name:
             return  # added in memory: there is no line of it yet
@@ -422,7 +418,7 @@ class CredentialsFile:
     def preview(self, name: str, *, remember_device: bool) -> None:
         """Raise ConfigError now, before a code is used up, if a session could not be written."""
         scratch = copy.copy(self)
-        scratch._edited, scratch._styles, scratch._expected = {}, {}, {}
+        scratch._edited, scratch._expected = {}, {}
         scratch.set_session(name, _PLACEHOLDER_SESSION)
         if remember_device:
             scratch.set_value(long_term_section(name), "aws_mfa_device", _PLACEHOLDER_DEVICE)
@@ -606,10 +602,14 @@ def _is_option(block: Any) -> bool:
     return isinstance(block, Option)
 
 
-def _style_of(option: Any) -> tuple[bool, str]:
-    """The spacing and delimiter a key line read from the file uses, so a new line matches."""
-    lines = option.lines if option is not None else []
-    match = _OPTION_PREFIX.match(lines[0]) if lines else None
-    if match is None:
-        return True, "="
-    return bool(match.group(1) or match.group(3)), match.group(2)
+def _style_of(lines: list[str]) -> tuple[bool, str]:
+    """Spacing around the delimiter, and the delimiter, of the first key line among `lines`."""
+    for line in lines:
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", ";")):
+            continue
+        match = _OPTION_PREFIX.match(line)
+        if match:
+            return bool(match.group(1) or match.group(3)), match.group(2)
+        break
+    return True, "="
