@@ -107,7 +107,7 @@ def handles_errors(command: F) -> F:
             return command(*args, **kwargs)
         except AwsmfaError as error:
             fail(error)
-        except (KeyboardInterrupt, typer.Abort):
+        except (KeyboardInterrupt, EOFError, typer.Abort):
             note("\nawsmfa: interrupted; nothing was written")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except typer.Exit:
@@ -228,7 +228,7 @@ def init(
                 endpoint_url=endpoint_url,
                 choose=choose_device if interactive else None,
             )
-        except (KeyboardInterrupt, typer.Abort):
+        except (KeyboardInterrupt, EOFError, typer.Abort):
             note(
                 "\nawsmfa: interrupted; the keys are saved, and the first refresh will "
                 "look up the MFA device"
@@ -699,13 +699,31 @@ def _parse(text: str, option: str) -> timedelta:
 # Terminal interaction, passed into the core as plain functions.
 
 
+def ask(prompt: str, *, hide_input: bool = False) -> str:
+    """One line from the terminal; the prompt goes to stderr and nothing to stdout.
+
+    typer.prompt(err=True) still hands input() a trailing space, which lands on stdout
+    and so in `awsmfa refresh NAME > log`.
+    """
+    if hide_input:
+        import getpass
+
+        return getpass.getpass(f"{prompt}: ", stream=sys.stderr)
+    sys.stderr.write(f"{prompt}: ")
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    if not line:  # end of input (Ctrl-D): there is no answer to wait for
+        raise typer.Abort()
+    return line.rstrip("\n")
+
+
 def ask_code(device: str, problem: str | None) -> str:
     from awsmfa_profiles.mfa import is_code
 
     if problem:
         note(problem)
     while True:
-        entered = str(typer.prompt(f"MFA code for {device}", err=True)).strip()
+        entered = ask(f"MFA code for {device}").strip()
         if is_code(entered):
             return entered
         note("A code is exactly 6 digits, as your authenticator app shows it; try again.")
@@ -728,7 +746,7 @@ def ask_keys() -> NewKeys:
 
 def _ask_until_valid(prompt: str, check: Callable[[str], str], *, hide_input: bool) -> str:
     while True:
-        entered = str(typer.prompt(prompt, hide_input=hide_input, err=True))
+        entered = ask(prompt, hide_input=hide_input)
         try:
             return check(entered)
         except UsageError as error:
@@ -740,7 +758,7 @@ def choose_device(devices: list[str]) -> str:
     for number, serial in enumerate(devices, start=1):
         note(f"  {number}. {serial}")
     while True:
-        picked = str(typer.prompt(f"Use which device (1-{len(devices)})", err=True)).strip()
+        picked = ask(f"Use which device (1-{len(devices)})").strip()
         if picked.isdigit() and 1 <= int(picked) <= len(devices):
             return devices[int(picked) - 1]
         note(f"Enter a number from 1 to {len(devices)}.")

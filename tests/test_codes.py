@@ -140,7 +140,7 @@ def test_prompt_is_on_the_terminal_never_on_stdout(
     assert finish(child) == 0
     stdout = (tmp_path / "out.txt").read_text()
     assert "MFA code" not in stdout
-    assert "[dev] refreshed" in stdout
+    assert stdout.startswith("[dev] refreshed"), repr(stdout[:40])
     assert aws.calls[-1].params["TokenCode"] == "123456"
 
 
