@@ -147,13 +147,20 @@ def read_output(path: Path) -> str:
 
 
 def _refuse_unwritable_place(path: Path) -> None:
-    """A new file can be made there: its nearest existing directory is writable."""
+    """A new file can be made there: its directory exists and is writable.
+
+    Directories are never made for it: a mistyped path would otherwise grow folders
+    holding a file of secrets somewhere unexpected.
+    """
     place = path.absolute().parent
-    while not place.exists() and place != place.parent:
-        place = place.parent
-    if not place.is_dir() or not os.access(place, os.W_OK | os.X_OK):
+    if not place.is_dir():
         raise ConfigError(
-            f"{path} cannot be created: {place} is not a writable directory",
+            f"{path} cannot be created: the directory {place} does not exist",
+            hint="Check the path, or create the directory first.",
+        )
+    if not os.access(place, os.W_OK | os.X_OK):
+        raise ConfigError(
+            f"{path} cannot be created: the directory {place} is not writable",
             hint="Name a .env file in a directory you can write to.",
         )
 

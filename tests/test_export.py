@@ -650,3 +650,12 @@ def test_refresh_says_the_session_is_saved_when_the_dotenv_cannot_be(
     assert f"awsmfa export dev --format dotenv --output {dotenv}" in result.stderr
     assert section(credentials_file, "dev")["aws_access_key_id"] == MOTO_SESSION_KEY
     assert section(credentials_file, "dev")["aws_session_token"] not in result.output
+
+
+def test_a_missing_output_directory_is_not_created(credentials_file: Path, tmp_path: Path) -> None:
+    write_profile(credentials_file, timedelta(hours=5))
+    target = tmp_path / "typo" / "dir" / ".env"
+    result = run_cli("export", "dev", "--format", "dotenv", "--output", str(target))
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+    assert not (tmp_path / "typo").exists()
