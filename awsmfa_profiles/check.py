@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from awsmfa_profiles.credentials_file import CredentialsFile, check_profile_name
+from awsmfa_profiles.credentials_file import (
+    CredentialsFile,
+    check_profile_name,
+    long_term_section,
+)
 from awsmfa_profiles.errors import ConfigError
 from awsmfa_profiles.session import Status, status
 
@@ -18,6 +23,7 @@ class ProfileStatus:
     expires_at: datetime | None
     seconds_left: int | None
     problem: str | None = None  # why the session could not be read, if it could not
+    action: str = ""  # the command that makes it valid again, when it needs a refresh
 
 
 def check(
@@ -44,12 +50,30 @@ def check(
     results = []
     for name in names:
         margin = credentials.session_kind(name).default_within if within is None else within
+        action = _action(credentials, name, within)
         try:
             expires_at = credentials.stored_session(name).expires_at
         except ConfigError as error:
             # One unreadable session must not hide the others from a cron report.
-            results.append(ProfileStatus(name, Status.MISSING, None, None, problem=error.message))
+            results.append(
+                ProfileStatus(
+                    name, Status.MISSING, None, None, problem=error.message, action=action
+                )
+            )
             continue
         left = None if expires_at is None else int((expires_at - now).total_seconds())
-        results.append(ProfileStatus(name, status(expires_at, now, margin), expires_at, left))
+        state = status(expires_at, now, margin)
+        results.append(ProfileStatus(name, state, expires_at, left, action=action))
     return results
+
+
+def _action(credentials: CredentialsFile, name: str, within: timedelta | None) -> str:
+    """The command that fixes this profile, one that will not just fail in turn."""
+    quoted = shlex.quote(name)
+    if not credentials.has_section(long_term_section(name)):
+        return f"awsmfa init {quoted}"
+    if credentials.holds_long_term_keys(name):
+        return f"awsmfa doctor {quoted}"  # keys in both sections: doctor says which to keep
+    if within is None:
+        return f"awsmfa refresh {quoted}"
+    return f"awsmfa refresh {quoted} --within {int(within.total_seconds())}"

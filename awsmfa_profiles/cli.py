@@ -425,12 +425,18 @@ def check(
     from awsmfa_profiles.check import check as run_check
 
     now = utc_now()
-    results = run_check(
-        list(names or []),
-        credentials_path=credentials_path(),
-        now=now,
-        within=None if within is None else _parse(within, "--within"),
-    )
+    try:
+        results = run_check(
+            list(names or []),
+            credentials_path=credentials_path(),
+            now=now,
+            within=None if within is None else _parse(within, "--within"),
+        )
+    except AwsmfaError as error:
+        if notify:
+            # From cron, a notification is the only way this error reaches anyone.
+            _notify_desktop([], now, error=error)
+        raise
     needs_refresh = any(result.status.needs_refresh for result in results)
     if as_json:
         say(
@@ -455,23 +461,29 @@ def check(
             say(_status_line(result, width, now))
         for result in results:
             if result.status.needs_refresh:
-                say(f"  run: awsmfa refresh {shlex.quote(result.profile)}")
+                say(f"  run: {result.action}")
     if notify and needs_refresh:
         _notify_desktop(results, now)
     if needs_refresh:
         raise typer.Exit(EXIT_FAILED)
 
 
-def _notify_desktop(results: list[ProfileStatus], now: datetime) -> None:
+def _notify_desktop(
+    results: list[ProfileStatus], now: datetime, *, error: AwsmfaError | None = None
+) -> None:
     import shutil
 
-    from awsmfa_profiles.remind import notices_for, run_command
+    from awsmfa_profiles.remind import Notice, notices_for, run_command
     from awsmfa_profiles.remind import notify as show
+
+    notices = notices_for(results, now)
+    if error is not None:
+        notices.append(Notice("awsmfa check failed", error.message))
 
     # No notifier on PATH means output only, and says nothing: cron would mail the
     # complaint every day on a computer without a desktop.
     notified = show(
-        notices_for(results, now),
+        notices,
         run=run_command,
         which=shutil.which,
         platform=sys.platform,
@@ -603,8 +615,9 @@ def remind(
     )
     for unknown in reminder.unknown_profiles(profiles, credentials_path()):
         note(
-            f"Note: there is no [{unknown}] or [{unknown}-long-term] yet; the reminder will "
-            f"report it until `awsmfa init {shlex.quote(unknown)}` is run."
+            f"Note: there is no [{unknown}] or [{unknown}-long-term] yet: until "
+            f"`awsmfa init {shlex.quote(unknown)}` is run, the daily check will fail with "
+            "an error (shown as a notification). A typo? Check the name."
         )
     if not install:
         say(line)

@@ -260,7 +260,7 @@ def notices_for(results: list[ProfileStatus], now: datetime) -> list[Notice]:
         notices.append(
             Notice(
                 title=f"AWS profile {result.profile} {state}",
-                body=f"Run: awsmfa refresh {shlex.quote(result.profile)}",
+                body=f"Run: {result.action}",
             )
         )
     return notices

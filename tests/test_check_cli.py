@@ -156,3 +156,20 @@ def test_bad_within_is_a_usage_error(credentials_file: Path) -> None:
     result = run_cli("check", "--within", "soon")
     assert result.exit_code == 2
     assert "--within" in result.stderr
+
+
+def test_each_hint_is_a_command_that_can_work(credentials_file: Path) -> None:
+    credentials_file.write_text(
+        "[only-session]\naws_session_token = t\n\n"
+        "[both-long-term]\naws_access_key_id = AKIAEXAMPLE000000001\naws_secret_access_key = s\n"
+        "[both]\naws_access_key_id = AKIAEXAMPLE000000002\naws_secret_access_key = s\n\n"
+        + profile("soon", NOW + timedelta(minutes=90))
+    )
+    result = run_cli("check", "only-session", "both", "soon", "--within", "2h")
+    assert result.exit_code == 1
+    hints = [line for line in result.stdout.splitlines() if line.startswith("  run: ")]
+    assert hints == [
+        "  run: awsmfa init only-session",
+        "  run: awsmfa doctor both",
+        "  run: awsmfa refresh soon --within 7200",
+    ]

@@ -548,7 +548,13 @@ def test_no_notifier_no_run() -> None:
 def test_notices_name_the_profile_and_the_command() -> None:
     results = [
         ProfileStatus("ok", Status.VALID, NOW + timedelta(hours=5), 18000),
-        ProfileStatus("my profile", Status.EXPIRING, NOW + timedelta(minutes=30), 1800),
+        ProfileStatus(
+            "my profile",
+            Status.EXPIRING,
+            NOW + timedelta(minutes=30),
+            1800,
+            action="awsmfa refresh 'my profile'",
+        ),
     ]
     assert remind.notices_for(results, NOW) == [
         Notice("AWS profile my profile expires in 30m 00s", "Run: awsmfa refresh 'my profile'")
@@ -584,3 +590,20 @@ def test_a_relative_credentials_path_is_made_absolute_for_cron(
     )
     assert completed.returncode == 0, completed.stderr
     assert f"AWS_SHARED_CREDENTIALS_FILE={credentials_file} " in completed.stdout
+
+
+@pytest.mark.parametrize(
+    ("names", "setup"),
+    [(["good", "typo"], "file"), ([], "no file")],
+)
+def test_an_error_in_the_daily_check_is_a_notification_too(
+    fake_bin: FakeBin, credentials_file: Path, names: list[str], setup: str
+) -> None:
+    fake_bin.add("notify-send", FAKE_NOTIFIER)
+    if setup == "file":
+        credentials_file.write_text(profile("good", timedelta(hours=8)))
+    result = run(fake_bin, "check", "--quiet", "--notify", *names)
+    assert result.exit_code == 2
+    sent = fake_bin.notifications
+    assert len(sent) == 1
+    assert sent[0]["args"][1] == "awsmfa check failed"
