@@ -34,15 +34,14 @@ def check(
     if not credentials.exists:
         raise ConfigError(
             f"{credentials_path} does not exist",
-            hint="Create [NAME-long-term] with your long-term keys there, then "
-            "run `awsmfa refresh NAME`.",
+            hint="Run `awsmfa init NAME` to put your long-term keys there.",
         )
     if not names:
         names = credentials.long_term_profiles()
         if not names:
             raise ConfigError(
                 f"no [NAME-long-term] section in {credentials_path}, so nothing to check",
-                hint="Put your long-term keys in [NAME-long-term], then run `awsmfa refresh NAME`.",
+                hint="Run `awsmfa init NAME` to put your long-term keys in [NAME-long-term].",
             )
     for name in names:
         check_profile_name(name)

@@ -48,7 +48,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Exit codes: 0 ok; 1 failed, or (check) a refresh is needed; 2 usage or "
-    "configuration error; 130 interrupted.",
+    "configuration error; 70 internal error (a bug); 130 interrupted.",
 )
 
 _debug = False
@@ -152,7 +152,7 @@ REGION_OPTION = typer.Option(
     None,
     "--region",
     metavar="REGION",
-    help="AWS region; default $AWS_REGION, the profile's, else us-east-1.",
+    help="AWS region; default $AWS_REGION, $AWS_DEFAULT_REGION, the profile's, else us-east-1.",
     show_default=False,
 )
 ENDPOINT_OPTION = typer.Option(
@@ -190,7 +190,7 @@ def init(
     from awsmfa_profiles.aws import connect, mask
     from awsmfa_profiles.init import Action, DeviceKnown, prepare, record_device
 
-    profile = name or default_profile()
+    profile = default_profile() if name is None else name
     path = credentials_path()
     interactive = sys.stdin.isatty()
     prepared = prepare(profile, credentials_path=path, ask_keys=ask_keys if interactive else None)
@@ -271,13 +271,13 @@ def refresh(
     device: str = typer.Option(
         None,
         metavar="ARN",
-        help="MFA device ARN; default from the file, else discovered.",
+        help="MFA device ARN (or hardware token serial); default from the files, else discovered.",
         show_default=False,
     ),
     code: str = typer.Option(
         None,
         metavar="CODE",
-        help="The 6-digit MFA code; default: ask on the terminal.",
+        help="The 6-digit MFA code; default: mfa_process, else ask on the terminal.",
         show_default=False,
     ),
     region: str = REGION_OPTION,
@@ -295,7 +295,10 @@ def refresh(
         show_default=False,
     ),
     external_id: str = typer.Option(
-        None, help="External ID the role's trust policy requires.", show_default=False
+        None,
+        metavar="ID",
+        help="External ID the role's trust policy requires.",
+        show_default=False,
     ),
     dotenv: str = typer.Option(
         None,
@@ -317,7 +320,7 @@ def refresh(
     from awsmfa_profiles.refresh import Environment, Refreshed, RefreshOptions
     from awsmfa_profiles.refresh import refresh as run_refresh
 
-    profile = name or default_profile()
+    profile = default_profile() if name is None else name
     options = RefreshOptions(
         force=force,
         within=None if within is None else _parse(within, "--within"),
@@ -355,6 +358,7 @@ def refresh(
             f"[{profile}] is valid until {describe_expiry(outcome.expires_at)}, "
             f"{left} left; nothing to do (--force renews it now)."
         )
+        _note_shadowing_variables()
         if dotenv_path is not None:
             # Whoever passes --dotenv wants the .env current, whether or not STS was asked.
             from awsmfa_profiles.export import current_session
@@ -373,8 +377,27 @@ def refresh(
         f"[{profile}] refreshed: valid until {describe_expiry(expires_at)}, "
         f"{describe_duration(expires_at - now)} from now."
     )
+    _note_shadowing_variables()
     if dotenv_path is not None:
         _refresh_dotenv(profile, dotenv_path, outcome.session)
+
+
+_SHADOWING = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+)
+
+
+def _note_shadowing_variables() -> None:
+    """The old script's exported session would still win over [NAME] in this shell."""
+    shadowing = [variable for variable in _SHADOWING if os.environ.get(variable)]
+    if shadowing:
+        note(
+            f"Note: this shell exports {', '.join(shadowing)}, which AWS tools use before any "
+            f"profile; run `unset {' '.join(shadowing)}`."
+        )
 
 
 def _refresh_dotenv(profile: str, path: Path, session: Session) -> None:
@@ -512,7 +535,7 @@ def doctor(
     from awsmfa_profiles.aws import connect
     from awsmfa_profiles.doctor import DoctorEnvironment, Level, diagnose, failed
 
-    profile = name or default_profile()
+    profile = default_profile() if name is None else name
     findings = diagnose(
         profile,
         DoctorEnvironment(
@@ -549,8 +572,10 @@ def doctor(
                 say(f"{'':6}{'fix: ' if number == 0 else '     '}{fix}")
         failures = sum(finding.level is Level.FAIL for finding in findings)
         warnings = sum(finding.level is Level.WARN for finding in findings)
-        if failures or warnings:
+        if failures:
             say(f"{_count(failures, 'check')} failed, {_count(warnings, 'warning')}.")
+        elif warnings:
+            say(f"No check failed; {_count(warnings, 'warning')}.")
         else:
             say("No problems found.")
     if failed(findings):
@@ -679,7 +704,7 @@ def export(
     files or credential_process. Offline; exit 1 if it has expired."""
     from awsmfa_profiles.export import current_session, parse_format, render, write_output
 
-    profile = name or default_profile()
+    profile = default_profile() if name is None else name
     chosen = parse_format(fmt)
     now = utc_now()
     current = current_session(profile, credentials_path=credentials_path(), now=now)

@@ -11,6 +11,7 @@ import contextlib
 import copy
 import os
 import re
+import shlex
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -190,12 +191,11 @@ class CredentialsFile:
     def long_term(self, name: str) -> LongTermProfile:
         section = long_term_section(name)
         if not self.has_section(section):
+            absent = "" if self.exists else " (the file does not exist)"
             raise ConfigError(
-                f"no [{section}] section in {self.path}",
-                hint=(
-                    f"Put your long-term access keys there:\n  [{section}]\n"
-                    "  aws_access_key_id = AKIA...\n  aws_secret_access_key = ..."
-                ),
+                f"no [{section}] section in {self.path}{absent}",
+                hint=f"Run `awsmfa init {shlex.quote(name)}`: it moves your keys there from "
+                f"[{name}], or asks for them.",
             )
         settings = {key: value.strip() for key, value in self.items(section).items()}
         access_key_id = settings.pop("aws_access_key_id", "")
@@ -211,7 +211,8 @@ class CredentialsFile:
         if missing:
             raise ConfigError(
                 f"[{section}] in {self.path} has no {' and no '.join(missing)}",
-                hint="Both long-term keys are needed to ask STS for a session.",
+                hint=f"Add {' and '.join(f'`{key} = ...`' for key in missing)} to [{section}]; "
+                "both long-term keys are needed to ask STS for a session.",
             )
         return LongTermProfile(name, access_key_id, secret_access_key, settings)
 
@@ -246,7 +247,7 @@ class CredentialsFile:
                 raise ConfigError(
                     f"[{name}] in {self.path}: expiration {raw_expiry.strip()!r} "
                     "is not an ISO 8601 time",
-                    hint=f"Run `awsmfa refresh {name} --force` to write a new session.",
+                    hint=f"`awsmfa refresh {name}` replaces it.",
                 ) from None
         return StoredSession(has_token=bool(token), expires_at=expires_at)
 

@@ -119,7 +119,7 @@ def _credentials_file(found: list[Finding], path: Path, name: str) -> Credential
         found.append(
             Finding(
                 Level.FAIL,
-                f"credentials file {path} cannot be used",
+                "credentials file cannot be used",
                 error.message,
                 error.hint or "",
             )
@@ -325,7 +325,7 @@ def _with_aws(
     if arn is not None:
         account = arn.split(":")[4] if arn.count(":") >= 5 else "?"
         try:
-            owner = device_owner(arn)
+            owner = device_owner(arn, profile=name)
         except ConfigError:
             found.append(
                 Finding(
@@ -467,7 +467,7 @@ def _device(
         )
         return
     try:
-        device = pick_device(owner, devices or [], None)
+        device = pick_device(owner, devices or [], None, profile=name)
     except UsageError as error:
         found.append(Finding(Level.WARN, error.message.replace("\n", " "), fix=error.hint or ""))
     except AwsmfaError as error:
@@ -553,7 +553,8 @@ def _session(
     try:
         expires_at = credentials.stored_session(name).expires_at
     except ConfigError as error:
-        found.append(Finding(Level.FAIL, error.message, fix=error.hint or ""))
+        # Like any other state of the session: information, which refresh puts right.
+        found.append(Finding(Level.INFO, error.message, fix=f"awsmfa refresh {_quoted(name)}"))
         return
     now = env.now()
     within = credentials.session_kind(name).default_within if env.within is None else env.within

@@ -142,7 +142,7 @@ def record_device(
                 endpoint_url=endpoint_url,
             ),
         )
-        device, _ = discover_device(aws, choose)
+        device, _ = discover_device(aws, choose, profile=name)
     except SaveError:
         raise
     except AwsmfaError as error:

@@ -98,25 +98,33 @@ def is_totp_device(serial: str) -> bool:
     return ":u2f/" not in serial
 
 
-def discover_device(aws: Aws, choose: ChooseDevice | None) -> tuple[str, str | None]:
+def discover_device(
+    aws: Aws, choose: ChooseDevice | None, *, profile: str = "NAME"
+) -> tuple[str, str | None]:
     """The one TOTP device of the keys' IAM user, as the guide's script found it, and
     that user's name (None for the root user)."""
-    owner = device_owner(aws.caller_arn())
-    return pick_device(owner, aws.list_mfa_devices(owner), choose), owner
+    owner = device_owner(aws.caller_arn(), profile=profile)
+    return pick_device(owner, aws.list_mfa_devices(owner), choose, profile=profile), owner
 
 
-def device_owner(arn: str) -> str | None:
+def device_owner(arn: str, *, profile: str = "NAME") -> str | None:
     """The IAM user whose devices to list; None for the root user, who has no name."""
     user_name = user_name_from_arn(arn)
     if user_name is None and not arn.endswith(":root"):
         raise ConfigError(
             f"the long-term keys belong to {arn}, not an IAM user, so no MFA device can be found",
-            hint="Name the device with --device ARN or aws_mfa_device in [NAME-long-term].",
+            hint=_naming_hint(profile),
         )
     return user_name
 
 
-def pick_device(owner: str | None, devices: list[str], choose: ChooseDevice | None) -> str:
+def pick_device(
+    owner: str | None,
+    devices: list[str],
+    choose: ChooseDevice | None,
+    *,
+    profile: str = "NAME",
+) -> str:
     usable = [serial for serial in devices if is_totp_device(serial)]
     who = f"IAM user {owner}" if owner else "the root user"
     if not usable and devices:
@@ -141,6 +149,13 @@ def pick_device(owner: str | None, devices: list[str], choose: ChooseDevice | No
         listed = "\n".join(f"  {serial}" for serial in usable)
         raise UsageError(
             f"{who} has {len(usable)} MFA devices:\n{listed}",
-            hint="Choose one with --device ARN, or set aws_mfa_device = ARN in [NAME-long-term].",
+            hint=_naming_hint(profile),
         )
     return choose(usable)
+
+
+def _naming_hint(profile: str) -> str:
+    return (
+        f"Name the device: aws_mfa_device = ARN in [{profile}-long-term], or "
+        f"`awsmfa refresh {profile} --device ARN`."
+    )

@@ -164,7 +164,7 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
     )
     user_name: str | None = None
     if device is None:
-        device, user_name = discover_device(aws, env.choose_device)
+        device, user_name = discover_device(aws, env.choose_device, profile=name)
 
     def request(code: str) -> Session:
         assert device is not None

@@ -152,6 +152,8 @@ def test_stale_session_variables_in_the_shell_do_not_interfere(
     result = run_cli("refresh", "dev", "--code", "123456", env=stale)
     assert result.exit_code == 0, result.output
     assert {call.access_key_id for call in aws.calls} == {user.access_key_id}
+    # ...but they would still win over [dev] in this shell, and refresh says so.
+    assert "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN" in result.stderr
 
 
 def test_a_user_under_an_iam_path_is_found(aws: FakeAws, credentials_file: Path) -> None:
@@ -458,3 +460,10 @@ def test_a_fifo_is_not_read(aws: FakeAws, credentials_file: Path) -> None:
         assert result.exit_code == 2
         assert "is not a regular file" in result.stderr
     assert aws.requests == []
+
+
+def test_an_empty_name_is_not_the_default_profile(aws: FakeAws, credentials_file: Path) -> None:
+    credentials_file.write_text("[default-long-term]\n")
+    assert_refused(
+        aws, credentials_file, ["refresh", "", "--code", "123456"], ["cannot be a profile name"]
+    )
