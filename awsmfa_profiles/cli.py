@@ -21,6 +21,7 @@ from awsmfa_profiles.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     AwsmfaError,
+    ConfigError,
     SaveError,
     UsageError,
 )
@@ -52,6 +53,7 @@ app = typer.Typer(
 )
 
 _debug = False
+_name_from: str | None = None  # the variable the profile name was taken from, if any
 
 
 # The edge: where defaults come from the environment.
@@ -68,7 +70,13 @@ def config_path() -> Path:
 
 
 def default_profile() -> str:
-    return os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or "default"
+    """$AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else `default`; remembers which, for errors."""
+    global _name_from
+    for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        if os.environ.get(variable):
+            _name_from = variable
+            return os.environ[variable]
+    return "default"
 
 
 def region_from(option: str | None) -> str | None:
@@ -95,6 +103,11 @@ def fail(error: AwsmfaError) -> NoReturn:
     note(f"awsmfa: error: {error.message}")
     if error.hint:
         note(error.hint)
+    if _name_from and isinstance(error, ConfigError):
+        # The user typed no name and may not know where this one came from.
+        note(
+            f"(The profile name came from ${_name_from}; name a profile, or `unset {_name_from}`.)"
+        )
     raise typer.Exit(error.exit_code)
 
 
@@ -143,8 +156,9 @@ def root(
 ) -> None:
     """Exit codes: 0 ok, 1 failed (a refresh is needed, a doctor check failed), 2 usage
     or configuration error, 130 interrupted."""
-    global _debug
+    global _debug, _name_from
     _debug = debug
+    _name_from = None
 
 
 # Options several commands share, defined once so that they read the same everywhere.

@@ -193,7 +193,7 @@ class CredentialsFile:
         if not self.has_section(section):
             absent = "" if self.exists else " (the file does not exist)"
             raise ConfigError(
-                f"no [{section}] section in {self.path}{absent}",
+                f"no [{section}] section in {self.path}{absent}{self._did_you_mean(name)}",
                 hint=f"Run `awsmfa init {shlex.quote(name)}`: it moves your keys there from "
                 f"[{name}], or asks for them.",
             )
@@ -223,10 +223,16 @@ class CredentialsFile:
         absent = "" if self.exists else " (the file does not exist)"
         raise ConfigError(
             f"no profile {name!r} in {self.path}{absent}: neither [{name}] "
-            f"nor [{long_term_section(name)}] exists",
+            f"nor [{long_term_section(name)}] exists{self._did_you_mean(name)}",
             hint=f"Put your long-term keys in [{long_term_section(name)}], then run "
             f"`awsmfa refresh {name}`.",
         )
+
+    def _did_you_mean(self, name: str) -> str:
+        import difflib
+
+        close = difflib.get_close_matches(name, self.long_term_profiles(), n=3, cutoff=0.7)
+        return f"; did you mean {' or '.join(close)}?" if close else ""
 
     def session_kind(self, name: str) -> SessionKind:
         """A role session when [NAME-long-term] names a role, else a plain MFA session."""

@@ -97,8 +97,8 @@ def session_duration(requested: timedelta | None, kind: SessionKind) -> timedelt
     if not MIN_DURATION <= requested <= kind.max_duration:
         longest = int(kind.max_duration.total_seconds() // 3600)
         raise UsageError(
-            f"--duration of {kind.label} must be between 15 minutes (900) and "
-            f"{longest} hours ({longest}h)",
+            f"--duration of {kind.label} must be between 15 minutes and {longest} hours "
+            f"(15m to {longest}h, or 900 to {longest * 3600} seconds)",
             hint=f"Leave it out for the default, {describe_duration(kind.default_duration)}.",
         )
     return requested

@@ -467,3 +467,14 @@ def test_an_empty_name_is_not_the_default_profile(aws: FakeAws, credentials_file
     assert_refused(
         aws, credentials_file, ["refresh", "", "--code", "123456"], ["cannot be a profile name"]
     )
+
+
+def test_a_name_from_the_environment_is_said_to_come_from_there(
+    aws: FakeAws, user: IamUser, credentials_file: Path
+) -> None:
+    credentials_file.write_text(long_term_text(user, name="smce-veda"))
+    result = run_cli("refresh", "--code", "123456", env={"AWS_PROFILE": "smce-vdea"})
+    assert result.exit_code == 2
+    assert "did you mean smce-veda?" in result.stderr
+    assert "The profile name came from $AWS_PROFILE" in result.stderr
+    assert aws.requests == []
