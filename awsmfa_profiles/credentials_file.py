@@ -238,6 +238,28 @@ class CredentialsFile:
         """A role session when [NAME-long-term] names a role, else a plain MFA session."""
         return ROLE_SESSION if self.get(long_term_section(name), "role_arn") else USER_SESSION
 
+    def refuse_long_term_keys(self, name: str, *, refusing: str) -> None:
+        """ConfigError when [NAME] holds real keys, with the fix that fits the file."""
+        if not self.holds_long_term_keys(name):
+            return
+        section = long_term_section(name)
+        quoted = shlex.quote(name)
+        if self.has_section(section):
+            # A rename would make a second [NAME-long-term]; one of the two must go.
+            hint = (
+                f"[{section}] holds keys too: keep the ones you use there, delete the "
+                f"[{name}] section, then run `awsmfa refresh {quoted}`."
+            )
+        else:
+            hint = (
+                f"Rename the section header [{name}] to [{section}] (or run "
+                f"`awsmfa init {quoted}`), then run `awsmfa refresh {quoted}`."
+            )
+        raise ConfigError(
+            f"[{name}] in {self.path} holds long-term keys (no session token); {refusing}",
+            hint=hint,
+        )
+
     def holds_long_term_keys(self, name: str) -> bool:
         """True when `[NAME]` has keys but no session token: the user's own long-term keys."""
         return bool(self.get(name, "aws_access_key_id")) and not self.get(name, "aws_session_token")

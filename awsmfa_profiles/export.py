@@ -78,19 +78,12 @@ def current_session(name: str, *, credentials_path: Path, now: datetime) -> Curr
     from awsmfa_profiles.credentials_file import (
         CredentialsFile,
         check_profile_name,
-        long_term_section,
     )
 
     check_profile_name(name)
     credentials = CredentialsFile.load(credentials_path)
     credentials.require_profile(name)
-    if credentials.holds_long_term_keys(name):
-        raise ConfigError(
-            f"[{name}] in {credentials_path} holds long-term keys (no session token), "
-            "not an MFA session; awsmfa exports only sessions",
-            hint=f"Rename [{name}] to [{long_term_section(name)}], then run "
-            f"`awsmfa refresh {name}`.",
-        )
+    credentials.refuse_long_term_keys(name, refusing="awsmfa exports only sessions")
     expires_at = credentials.stored_session(name).expires_at
     state = status(expires_at, now, credentials.session_kind(name).default_within)
     if state is Status.MISSING:

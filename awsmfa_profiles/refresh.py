@@ -44,6 +44,7 @@ from awsmfa_profiles.session import (
 )
 
 MIN_DURATION = timedelta(minutes=15)
+_WILL_NOT_OVERWRITE = "awsmfa will not overwrite them"
 CODE_ATTEMPTS = 3
 
 Connect = Callable[[LongTermKeys, AwsTarget], Aws]
@@ -107,7 +108,7 @@ def session_duration(requested: timedelta | None, kind: SessionKind) -> timedelt
 def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed | StillValid:
     check_profile_name(name)
     credentials = CredentialsFile.load(env.credentials_path)
-    _refuse_long_term_keys_in_session(credentials, name)
+    credentials.refuse_long_term_keys(name, refusing=_WILL_NOT_OVERWRITE)
     profile = credentials.long_term(name)
     try:
         check_access_key_id(profile.access_key_id)
@@ -187,7 +188,7 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
     try:
         with locked(env.credentials_path):
             credentials = credentials.reload()
-            _refuse_long_term_keys_in_session(credentials, name)
+            credentials.refuse_long_term_keys(name, refusing=_WILL_NOT_OVERWRITE)
             credentials.long_term(name)
             credentials.set_session(name, session)
             if discovered:
@@ -225,18 +226,6 @@ def _configured_device(
         return check_device(device)
     except UsageError as error:
         raise ConfigError(f"{source}: {error.message}", hint=error.hint) from None
-
-
-def _refuse_long_term_keys_in_session(credentials: CredentialsFile, name: str) -> None:
-    if credentials.holds_long_term_keys(name):
-        raise ConfigError(
-            f"[{name}] in {credentials.path} holds long-term keys (no session token); "
-            "awsmfa will not overwrite them",
-            hint=(
-                f"Rename the section header [{name}] to [{name}-long-term] "
-                f"(or run `awsmfa init {name}`), then run `awsmfa refresh {name}`."
-            ),
-        )
 
 
 def _with_code(

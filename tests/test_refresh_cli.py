@@ -478,3 +478,15 @@ def test_a_name_from_the_environment_is_said_to_come_from_there(
     assert "did you mean smce-veda?" in result.stderr
     assert "The profile name came from $AWS_PROFILE" in result.stderr
     assert aws.requests == []
+
+
+def test_keys_in_both_sections_get_advice_that_can_work(
+    aws: FakeAws, user: IamUser, credentials_file: Path
+) -> None:
+    credentials_file.write_text(
+        long_term_text(user) + "\n[dev]\naws_access_key_id = AKIAREAL\naws_secret_access_key = r\n"
+    )
+    for command in (["refresh", "dev", "--code", "123456"], ["export", "dev"]):
+        assert_refused(
+            aws, credentials_file, command, ["holds long-term keys", "delete the [dev] section"]
+        )
