@@ -1,3 +1,5 @@
+import sys
+
 from awsmfa_profiles.cli import main
 
-main()
+sys.exit(main())

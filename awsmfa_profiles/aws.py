@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 from awsmfa_profiles import __version__
 from awsmfa_profiles.errors import AwsError, ConfigError, MfaCodeRejected, MfaDeviceRejected
+from awsmfa_profiles.keys import LongTermKeys, mask
 from awsmfa_profiles.session import Session
 
 DEFAULT_REGION = "us-east-1"
@@ -50,16 +51,6 @@ class AwsTarget:
     config_profile: str | None = None
 
 
-@dataclass(frozen=True)
-class LongTermKeys:
-    access_key_id: str
-    secret_access_key: str
-    source: str  # how to name them in messages, e.g. "[dev-long-term]"
-
-    def __repr__(self) -> str:
-        return f"LongTermKeys({mask(self.access_key_id)}, source={self.source!r})"
-
-
 class Aws(Protocol):
     """The AWS calls awsmfa makes, in the terms the rest of the code thinks in."""
 
@@ -84,24 +75,18 @@ class RoleRequest:
     external_id: str | None = None
 
 
-def mask(key_id: str) -> str:
-    """Name a key by its last four characters only."""
-    return f"****{key_id[-4:]}" if len(key_id) > 4 else "****"
+# Makes the client the use cases talk to; the CLI passes `connect`, tests may pass fakes.
+Connect = Callable[[LongTermKeys, AwsTarget], Aws]
 
 
 def connect(keys: LongTermKeys, target: AwsTarget) -> BotocoreAws:
     """A client signed with the long-term keys, whatever AWS_* variables the shell holds."""
     import botocore.config
-    import botocore.session
 
-    # AWS_PROFILE may name the very profile being created; botocore would refuse it
-    # as missing, so the profile is only set when it exists.
-    session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    session = _botocore_session(target.config_profile)
     # The keys are passed explicitly, so botocore has no use for the credentials file;
     # reading it could only fail on what awsmfa reads fine (a byte order mark, say).
     session.set_config_variable("credentials_file", os.devnull)
-    if target.config_profile:
-        session.set_config_variable("profile", target.config_profile)
     config = botocore.config.Config(
         retries={"mode": "standard"},
         connect_timeout=10,
@@ -121,9 +106,36 @@ def connect(keys: LongTermKeys, target: AwsTarget) -> BotocoreAws:
         )
 
     with _client_setup():
-        session.register_component("data_loader", _data_loader(session))
-        sts = make("sts")
+        fast_loader = _use_known_services_loader(session)
+        try:
+            sts = make("sts")
+        except Exception:
+            if not fast_loader:
+                raise
+            # A botocore release the shortcut does not fit: its own loader, as any tool uses.
+            _use_default_loader(session)
+            sts = make("sts")
     return BotocoreAws(sts, lambda: _set_up(make, "iam"), keys)
+
+
+def _botocore_session(config_profile: str | None) -> Any:
+    """A botocore session that takes the profile from awsmfa, not from AWS_PROFILE.
+
+    AWS_PROFILE may name the very profile being created, which botocore would refuse as
+    missing; so the profile is set only when the config file has it. `session_vars` is
+    the constructor's documented way to replace an environment variable; should a
+    botocore release refuse it, the public setter is used, and AWS_PROFILE then counts
+    again only when awsmfa has no config profile to name.
+    """
+    import botocore.session
+
+    try:
+        session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    except TypeError:
+        session = botocore.session.Session()
+    if config_profile:
+        session.set_config_variable("profile", config_profile)
+    return session
 
 
 def _set_up(make: Callable[[str], Any], service: str) -> Any:
@@ -151,27 +163,41 @@ def _client_setup() -> Iterator[None]:
 _SERVICES = ("iam", "sts")
 
 
-def _data_loader(session: Any) -> Any:
-    """botocore's model loader, minus a scan of every service it knows.
+def _use_known_services_loader(session: Any) -> bool:
+    """Give the session botocore's model loader minus a scan of every service it knows.
 
     Before loading a model, botocore lists its 400-odd service folders (twice per
     client) only to check that the name asked for is among them; sts and iam always
     are. Measured: about 20 ms of a 230 ms refresh. Models still come from the same
-    places, AWS_DATA_PATH and ~/.aws/models included.
+    places, AWS_DATA_PATH and ~/.aws/models included. It leans on botocore's Loader
+    class, which is not a promised interface: False (and botocore's own loader kept)
+    when this botocore does not take it.
     """
+    try:
+        import botocore.loaders
+
+        class KnownServicesLoader(botocore.loaders.Loader):  # type: ignore[misc]
+            def list_available_services(self, type_name: str) -> list[str]:
+                return list(_SERVICES)
+
+        data_path = session.get_config_variable("data_path")
+        paths = (
+            [os.path.expanduser(os.path.expandvars(path)) for path in data_path.split(os.pathsep)]
+            if data_path
+            else None
+        )
+        session.register_component("data_loader", KnownServicesLoader(extra_search_paths=paths))
+    except Exception:
+        return False
+    return True
+
+
+def _use_default_loader(session: Any) -> None:
     import botocore.loaders
 
-    class KnownServicesLoader(botocore.loaders.Loader):  # type: ignore[misc]
-        def list_available_services(self, type_name: str) -> list[str]:
-            return list(_SERVICES)
-
-    data_path = session.get_config_variable("data_path")
-    paths = (
-        [os.path.expanduser(os.path.expandvars(path)) for path in data_path.split(os.pathsep)]
-        if data_path
-        else None
+    session.register_component(
+        "data_loader", botocore.loaders.create_loader(session.get_config_variable("data_path"))
     )
-    return KnownServicesLoader(extra_search_paths=paths)
 
 
 class BotocoreAws:

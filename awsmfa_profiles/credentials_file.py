@@ -7,21 +7,19 @@ key order, a UTF-8 byte order mark and CRLF line endings included.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import os
+import enum
 import re
 import shlex
-import stat
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from awsmfa_profiles.errors import ConfigError, UsageError, WriteFailed
+from awsmfa_profiles.durable import decode_text, read_regular_file, write_atomically
+from awsmfa_profiles.errors import ConfigError, UsageError
 from awsmfa_profiles.ini import DEFAULT_SECTION, IniError, Section, scan, split_lines
+from awsmfa_profiles.keys import LongTermKeys
 from awsmfa_profiles.session import (
     ROLE_SESSION,
     USER_SESSION,
@@ -34,11 +32,7 @@ from awsmfa_profiles.session import (
 if TYPE_CHECKING:
     from configupdater import ConfigUpdater
 
-    from awsmfa_profiles.aws import LongTermKeys
-
 LONG_TERM_SUFFIX = "-long-term"
-SECURE_MODE = 0o600
-TEMP_SUFFIX = ".awsmfa-tmp"
 _BOM = "\ufeff"
 _SESSION_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "expiration")
 _OPTION_PREFIX = re.compile(r"\s*[^=:\s][^=:]*?(\s*)([=:])(\s*)")
@@ -78,6 +72,13 @@ def check_profile_name(name: str) -> str:
     return name
 
 
+class KeysConflict(enum.Enum):
+    """Long-term keys in [NAME], where awsmfa writes sessions, and what that calls for."""
+
+    TO_RENAME = "to rename"  # no [NAME-long-term] yet: [NAME] becomes it
+    IN_BOTH = "in both"  # [NAME-long-term] holds keys too: one of the two must go
+
+
 @dataclass(frozen=True)
 class LongTermProfile:
     """The long-term keys of `[NAME-long-term]` and every other setting found there."""
@@ -96,8 +97,6 @@ class LongTermProfile:
         return self.settings.get("aws_mfa_device") or self.settings.get("mfa_serial") or None
 
     def keys(self) -> LongTermKeys:
-        from awsmfa_profiles.aws import LongTermKeys
-
         return LongTermKeys(self.access_key_id, self.secret_access_key, f"[{self.section}]")
 
 
@@ -238,13 +237,22 @@ class CredentialsFile:
         """A role session when [NAME-long-term] names a role, else a plain MFA session."""
         return ROLE_SESSION if self.get(long_term_section(name), "role_arn") else USER_SESSION
 
+    def keys_conflict(self, name: str) -> KeysConflict | None:
+        """What stands in awsmfa's way when [NAME] holds long-term keys; None when nothing."""
+        if not self.holds_long_term_keys(name):
+            return None
+        if self.has_section(long_term_section(name)):
+            return KeysConflict.IN_BOTH
+        return KeysConflict.TO_RENAME
+
     def refuse_long_term_keys(self, name: str, *, refusing: str) -> None:
         """ConfigError when [NAME] holds real keys, with the fix that fits the file."""
-        if not self.holds_long_term_keys(name):
+        conflict = self.keys_conflict(name)
+        if conflict is None:
             return
         section = long_term_section(name)
         quoted = shlex.quote(name)
-        if self.has_section(section):
+        if conflict is KeysConflict.IN_BOTH:
             # A rename would make a second [NAME-long-term]; one of the two must go.
             hint = (
                 f"[{section}] holds keys too: keep the ones you use there, delete the "
@@ -460,131 +468,14 @@ class CredentialsFile:
 
 def read_text(path: Path) -> tuple[str, bool, int | None]:
     """The file's text, whether it exists, and its mode; ConfigError for what is no text."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
+    read = read_regular_file(
+        path, fix="Move it aside, or point AWS_SHARED_CREDENTIALS_FILE at an ordinary file."
+    )
+    if read is None:
         return "", False, None
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ConfigError(
-            f"{path} is a directory, not a credentials file",
-            hint="Move it aside or point AWS_SHARED_CREDENTIALS_FILE at a file.",
-        )
-    if not stat.S_ISREG(info.st_mode):
-        # A FIFO would block the read forever; a device file must never be replaced.
-        raise ConfigError(
-            f"{path} is not a regular file",
-            hint="Point AWS_SHARED_CREDENTIALS_FILE at an ordinary file.",
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
-    return _decode(data, path), True, stat.S_IMODE(info.st_mode)
-
-
-def write_atomically(path: Path, text: str) -> int | None:
-    """Replace the file (or a symlink's target) by a fully written, fsynced 0600 copy.
-
-    Returns the previous mode when it was looser than 0600, so the caller can say so.
-    On any failure the original file is left as it was and SaveError says why.
-    """
-    target = Path(os.path.realpath(path))
-    try:
-        previous_mode: int | None = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        previous_mode = None
-    except OSError as error:
-        raise WriteFailed(path, _reason(error)) from None
-    try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX
-        )
-    except OSError as error:
-        raise WriteFailed(path, _reason(error)) from None
-    try:
-        with os.fdopen(handle, "wb") as temp:
-            os.fchmod(temp.fileno(), SECURE_MODE)
-            temp.write(text.encode("utf-8"))
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.replace(temp_name, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise WriteFailed(path, _reason(error)) from None
-    _fsync_directory(target.parent)
-    if previous_mode is not None and previous_mode & ~SECURE_MODE & 0o777:
-        return previous_mode
-    return None
-
-
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock beside the real file for a whole read-modify-write.
-
-    The lock file is left in place: removing it would let two writers lock
-    different files of the same name.
-    """
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; writes are still atomic.
-        yield
-        return
-    target = Path(os.path.realpath(path))
-    lock_path = target.with_name(target.name + ".lock")
-    try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, SECURE_MODE)
-    except OSError as error:
-        raise WriteFailed(path, _reason(error)) from None
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        _remove_stale_temp_files(target)
-        yield
-    finally:
-        os.close(handle)
-
-
-def _remove_stale_temp_files(target: Path) -> None:
-    # Under the lock no other awsmfa is writing, so any temp file is a killed run's leftover.
-    # mkstemp puts exactly 8 random characters between prefix and suffix, so the temp
-    # files of another file named like this one (credentials.work) are not matched.
-    pattern = f".{glob_escape(target.name)}.{'?' * 8}{TEMP_SUFFIX}"
-    for leftover in target.parent.glob(pattern):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or str(error)
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Makes the rename itself durable; not every platform can open a directory.
-    with contextlib.suppress(OSError):
-        handle = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
-
-
-def _decode(data: bytes, path: Path) -> str:
-    if b"\0" in data:
-        line = data[: data.index(b"\0")].count(b"\n") + 1
-        raise ConfigError(
-            f"{path}, line {line}: the file contains a NUL byte; it is not a text file",
-            hint="Restore it from a backup; awsmfa will not write over it.",
-        )
+    data, mode = read
     lone_return = re.search(rb"\r(?!\n)", data)
-    if lone_return:
+    if lone_return and b"\0" not in data:
         # botocore reads a lone CR as a line break, configparser (and awsmfa) do not:
         # the two would see different keys.
         line = data[: lone_return.start()].count(b"\n") + 1
@@ -592,14 +483,7 @@ def _decode(data: bytes, path: Path) -> str:
             f"{path}, line {line}: a carriage return without a line feed (an old Mac line ending)",
             hint="Save the file with LF or CRLF line endings.",
         )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ConfigError(
-            f"{path}, line {line}: the file is not UTF-8 text",
-            hint="Save it as UTF-8; awsmfa will not write over it.",
-        ) from None
+    return decode_text(data, path), True, mode
 
 
 def _config_error(error: IniError, path: Path) -> ConfigError:

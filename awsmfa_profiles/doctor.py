@@ -9,21 +9,22 @@ from __future__ import annotations
 import enum
 import shlex
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from awsmfa_profiles import aws_config
-from awsmfa_profiles.aws import Aws, mask
+from awsmfa_profiles.aws import Aws, Connect
 from awsmfa_profiles.credentials_file import (
     CredentialsFile,
+    KeysConflict,
     LongTermProfile,
     check_profile_name,
     long_term_section,
 )
 from awsmfa_profiles.errors import AwsError, AwsmfaError, ConfigError, UsageError
-from awsmfa_profiles.keys import check_access_key_id
+from awsmfa_profiles.keys import check_access_key_id, is_temporary, mask
 from awsmfa_profiles.mfa import (
     check_device,
     check_role_arn,
@@ -31,8 +32,8 @@ from awsmfa_profiles.mfa import (
     is_totp_device,
     pick_device,
 )
-from awsmfa_profiles.refresh import Connect
 from awsmfa_profiles.session import (
+    SHADOWING_VARIABLES,
     Status,
     describe_duration,
     format_expiration,
@@ -43,12 +44,6 @@ from awsmfa_profiles.session import (
 MAX_SKEW = timedelta(minutes=5)
 # Beyond a minute, codes from an authenticator on this computer start to be refused.
 WARN_SKEW = timedelta(minutes=1)
-SHADOWING_VARIABLES = (
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",  # the older name, still read by boto and some SDKs
-)
 PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 
 
@@ -83,22 +78,27 @@ class DoctorEnvironment:
 
 def diagnose(name: str, env: DoctorEnvironment) -> list[Finding]:
     check_profile_name(name)
-    found: list[Finding] = []
-    credentials = _credentials_file(found, env.credentials_path, name)
-    settings, config_readable = _config_file(found, env.config_path, name)
-    profile = _long_term_keys(found, credentials, name) if credentials is not None else None
+    return list(_checks(name, env))
+
+
+def _checks(name: str, env: DoctorEnvironment) -> Iterator[Finding]:
+    """Every check in order. Each yields its findings and returns what later ones need."""
+    credentials = yield from _credentials_file(env.credentials_path, name)
+    settings, config_readable = yield from _config_file(env.config_path, name)
+    profile = None
+    if credentials is not None:
+        profile = yield from _long_term_keys(credentials, name)
     if profile is not None:
-        _role(found, profile, settings)
+        yield from _role(profile, settings)
     if profile is not None and credentials is not None:
         if config_readable:
-            _with_aws(found, env, name, profile, settings, credentials)
+            yield from _with_aws(env, name, profile, settings)
         else:
             # botocore reads the config file on every client it makes, and would fail too.
-            found.append(Finding(Level.INFO, "AWS not asked: the config file must be fixed first"))
-    _environment(found, env, credentials)
+            yield Finding(Level.INFO, "AWS not asked: the config file must be fixed first")
+    yield from _environment(env, credentials)
     if credentials is not None:
-        _session(found, credentials, name, env)
-    return found
+        yield from _session(credentials, name, env)
 
 
 def failed(findings: list[Finding]) -> bool:
@@ -112,50 +112,44 @@ def _quoted(name: str) -> str:
 # The file and its directory.
 
 
-def _credentials_file(found: list[Finding], path: Path, name: str) -> CredentialsFile | None:
+def _credentials_file(path: Path, name: str) -> Generator[Finding, None, CredentialsFile | None]:
     try:
         credentials = CredentialsFile.load(path)
     except ConfigError as error:
-        found.append(
-            Finding(
-                Level.FAIL,
-                "credentials file cannot be used",
-                error.message,
-                error.hint or "",
-            )
+        yield Finding(
+            Level.FAIL,
+            "credentials file cannot be used",
+            error.message,
+            error.hint or "",
         )
-        _modes(found, path)
+        yield from _modes(path)
         return None
     if not credentials.exists:
-        found.append(
-            Finding(
-                Level.FAIL,
-                f"no credentials file at {path}",
-                fix=f"awsmfa init {_quoted(name)}",
-            )
+        yield Finding(
+            Level.FAIL,
+            f"no credentials file at {path}",
+            fix=f"awsmfa init {_quoted(name)}",
         )
-        _modes(found, path)
+        yield from _modes(path)
         return None
-    found.append(Finding(Level.OK, f"credentials file {path} parses"))
-    _modes(found, path)
+    yield Finding(Level.OK, f"credentials file {path} parses")
+    yield from _modes(path)
     return credentials
 
 
-def _modes(found: list[Finding], path: Path) -> None:
+def _modes(path: Path) -> Iterator[Finding]:
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:
         mode = None
     if mode is not None and mode & 0o077:
-        found.append(
-            Finding(
-                Level.WARN,
-                f"credentials file mode is {mode:04o}: other users can reach your keys",
-                fix=f"chmod 600 {_quoted(str(path))}   (awsmfa init and refresh do it too)",
-            )
+        yield Finding(
+            Level.WARN,
+            f"credentials file mode is {mode:04o}: other users can reach your keys",
+            fix=f"chmod 600 {_quoted(str(path))}   (awsmfa init and refresh do it too)",
         )
     elif mode is not None:
-        found.append(Finding(Level.OK, f"credentials file mode is {mode:04o}"))
+        yield Finding(Level.OK, f"credentials file mode is {mode:04o}")
     directory = path.parent
     try:
         directory_mode = stat.S_IMODE(directory.stat().st_mode)
@@ -163,133 +157,109 @@ def _modes(found: list[Finding], path: Path) -> None:
         return
     if directory.name != ".aws":
         # Only ~/.aws is awsmfa's to judge; a home directory's mode is its owner's business.
-        found.append(
-            Finding(
-                Level.INFO,
-                f"directory {directory} is mode {directory_mode:04o}",
-                "not judged: it is not a .aws directory",
-            )
+        yield Finding(
+            Level.INFO,
+            f"directory {directory} is mode {directory_mode:04o}",
+            "not judged: it is not a .aws directory",
         )
     elif directory_mode & 0o077:
-        found.append(
-            Finding(
-                Level.WARN,
-                f"directory {directory} is mode {directory_mode:04o}: other users can list it",
-                fix=f"chmod 700 {_quoted(str(directory))}   (awsmfa init does it too)",
-            )
+        yield Finding(
+            Level.WARN,
+            f"directory {directory} is mode {directory_mode:04o}: other users can list it",
+            fix=f"chmod 700 {_quoted(str(directory))}   (awsmfa init does it too)",
         )
     else:
-        found.append(Finding(Level.OK, f"directory {directory} is mode {directory_mode:04o}"))
+        yield Finding(Level.OK, f"directory {directory} is mode {directory_mode:04o}")
 
 
-def _config_file(found: list[Finding], path: Path, name: str) -> tuple[dict[str, str], bool]:
+def _config_file(path: Path, name: str) -> Generator[Finding, None, tuple[dict[str, str], bool]]:
     try:
         settings = aws_config.profile_settings(path, name)
     except ConfigError as error:
-        found.append(
-            Finding(
-                Level.FAIL, f"config file {path} cannot be used", error.message, error.hint or ""
-            )
+        yield Finding(
+            Level.FAIL, f"config file {path} cannot be used", error.message, error.hint or ""
         )
         return {}, False
     if path.exists():
-        found.append(Finding(Level.OK, f"config file {path} parses"))
+        yield Finding(Level.OK, f"config file {path} parses")
     return settings, True
 
 
 def _long_term_keys(
-    found: list[Finding], credentials: CredentialsFile, name: str
-) -> LongTermProfile | None:
+    credentials: CredentialsFile, name: str
+) -> Generator[Finding, None, LongTermProfile | None]:
     section = long_term_section(name)
+    conflict = credentials.keys_conflict(name)
     if not credentials.has_section(section):
-        if credentials.holds_long_term_keys(name):
-            found.append(
-                Finding(
-                    Level.FAIL,
-                    f"[{name}] holds long-term keys, but awsmfa reads them from [{section}]",
-                    "refresh will not write a session over them",
-                    f"awsmfa init {_quoted(name)}   (renames [{name}] to [{section}] in place)",
-                )
+        if conflict is KeysConflict.TO_RENAME:
+            yield Finding(
+                Level.FAIL,
+                f"[{name}] holds long-term keys, but awsmfa reads them from [{section}]",
+                "refresh will not write a session over them",
+                f"awsmfa init {_quoted(name)}   (renames [{name}] to [{section}] in place)",
             )
         else:
-            found.append(
-                Finding(
-                    Level.FAIL,
-                    f"no [{section}] in {credentials.path}",
-                    fix=f"awsmfa init {_quoted(name)}",
-                )
+            yield Finding(
+                Level.FAIL,
+                f"no [{section}] in {credentials.path}",
+                fix=f"awsmfa init {_quoted(name)}",
             )
         return None
     try:
         profile = credentials.long_term(name)
     except ConfigError as error:
-        found.append(
-            Finding(
-                Level.FAIL,
-                error.message,
-                fix=f"Add the missing key to [{section}], or delete the section and run "
-                f"`awsmfa init {_quoted(name)}`.",
-            )
+        yield Finding(
+            Level.FAIL,
+            error.message,
+            fix=f"Add the missing key to [{section}], or delete the section and run "
+            f"`awsmfa init {_quoted(name)}`.",
         )
         return None
     try:
         check_access_key_id(profile.access_key_id)
     except UsageError as error:
-        temporary = profile.access_key_id.startswith("ASIA")
-        found.append(
-            Finding(
-                Level.FAIL if temporary else Level.WARN,
-                f"[{section}]: {error.message}",
-                fix=error.hint or "",
-            )
+        temporary = is_temporary(profile.access_key_id)
+        yield Finding(
+            Level.FAIL if temporary else Level.WARN,
+            f"[{section}]: {error.message}",
+            fix=error.hint or "",
         )
         if temporary:
             return None
     else:
-        found.append(
-            Finding(
-                Level.OK,
-                f"[{section}] holds access key {mask(profile.access_key_id)} and its secret",
-            )
+        yield Finding(
+            Level.OK,
+            f"[{section}] holds access key {mask(profile.access_key_id)} and its secret",
         )
-    if credentials.holds_long_term_keys(name):
-        found.append(
-            Finding(
-                Level.FAIL,
-                f"[{name}] holds long-term keys too; refresh will not write a session over them",
-                fix=f"Keep the keys you use in [{section}] and delete the [{name}] section.",
-            )
+    if conflict is KeysConflict.IN_BOTH:
+        yield Finding(
+            Level.FAIL,
+            f"[{name}] holds long-term keys too; refresh will not write a session over them",
+            fix=f"Keep the keys you use in [{section}] and delete the [{name}] section.",
         )
     return profile
 
 
-def _role(found: list[Finding], profile: LongTermProfile, settings: dict[str, str]) -> None:
+def _role(profile: LongTermProfile, settings: dict[str, str]) -> Iterator[Finding]:
     """Which STS call refresh makes: a plain session, or a role assumed with MFA."""
     role_arn = profile.settings.get("role_arn")
     if role_arn:
         try:
             check_role_arn(role_arn)
         except UsageError as error:
-            found.append(
-                Finding(Level.FAIL, f"[{profile.section}]: {error.message}", fix=error.hint or "")
-            )
+            yield Finding(Level.FAIL, f"[{profile.section}]: {error.message}", fix=error.hint or "")
         else:
-            found.append(
-                Finding(
-                    Level.INFO,
-                    f"refresh assumes role {role_arn} with MFA (sessions of 1h by default, "
-                    "at most the role's maximum session duration)",
-                )
+            yield Finding(
+                Level.INFO,
+                f"refresh assumes role {role_arn} with MFA (sessions of 1h by default, "
+                "at most the role's maximum session duration)",
             )
     if settings.get("role_arn"):
-        found.append(
-            Finding(
-                Level.WARN,
-                f"[profile {profile.name}] in the config file has role_arn: SDKs and the AWS "
-                f"CLI will assume that role themselves and ignore the session in [{profile.name}]",
-                fix=f"Move role_arn into [{profile.section}] and delete it from the config "
-                "profile.",
-            )
+        yield Finding(
+            Level.WARN,
+            f"[profile {profile.name}] in the config file has role_arn: SDKs and the AWS "
+            f"CLI will assume that role themselves and ignore the session in [{profile.name}]",
+            fix=f"Move role_arn into [{profile.section}] and delete it from the config profile.",
         )
 
 
@@ -297,13 +267,8 @@ def _role(found: list[Finding], profile: LongTermProfile, settings: dict[str, st
 
 
 def _with_aws(
-    found: list[Finding],
-    env: DoctorEnvironment,
-    name: str,
-    profile: LongTermProfile,
-    settings: dict[str, str],
-    credentials: CredentialsFile,
-) -> None:
+    env: DoctorEnvironment, name: str, profile: LongTermProfile, settings: dict[str, str]
+) -> Iterator[Finding]:
     target = aws_config.aws_target(
         name,
         settings,
@@ -313,13 +278,13 @@ def _with_aws(
     try:
         aws = env.connect(profile.keys(), target)
     except AwsmfaError as error:
-        found.append(Finding(Level.FAIL, error.message, fix=error.hint or ""))
+        yield Finding(Level.FAIL, error.message, fix=error.hint or "")
         return
     arn: str | None = None
     try:
         arn = aws.caller_arn()
     except AwsError as error:
-        found.append(Finding(Level.FAIL, error.message, fix=error.hint or ""))
+        yield Finding(Level.FAIL, error.message, fix=error.hint or "")
     owner_known = False
     owner: str | None = None
     if arn is not None:
@@ -327,79 +292,68 @@ def _with_aws(
         try:
             owner = device_owner(arn, profile=name)
         except ConfigError:
-            found.append(
-                Finding(
-                    Level.FAIL,
-                    f"AWS accepts the keys, but they belong to {arn}, not an IAM user",
-                    fix="Use an access key of an IAM user with an MFA device.",
-                )
+            yield Finding(
+                Level.FAIL,
+                f"AWS accepts the keys, but they belong to {arn}, not an IAM user",
+                fix="Use an access key of an IAM user with an MFA device.",
             )
         else:
             owner_known = True
             if owner is None:
-                found.append(
-                    Finding(
-                        Level.WARN,
-                        f"AWS accepts the keys: they are the root user's, account {account}",
-                        fix="AWS advises against root access keys: create an IAM user with MFA "
-                        "and use its keys instead.",
-                    )
+                yield Finding(
+                    Level.WARN,
+                    f"AWS accepts the keys: they are the root user's, account {account}",
+                    fix="AWS advises against root access keys: create an IAM user with MFA "
+                    "and use its keys instead.",
                 )
             else:
-                found.append(
-                    Finding(
-                        Level.OK,
-                        f"AWS accepts the keys: IAM user {owner}, account {account}",
-                    )
+                yield Finding(
+                    Level.OK,
+                    f"AWS accepts the keys: IAM user {owner}, account {account}",
                 )
-    _clock(found, aws, env.now())
-    _device(found, env, name, profile, settings, aws if owner_known else None, owner)
+    yield from _clock(aws, env.now())
+    yield from _device(env, name, profile, settings, aws if owner_known else None, owner)
 
 
-def _clock(found: list[Finding], aws: Aws, now: datetime) -> None:
+def _clock(aws: Aws, now: datetime) -> Iterator[Finding]:
     server_time = aws.server_time()
     if server_time is None:
-        found.append(Finding(Level.INFO, "clock not compared: AWS did not answer"))
+        yield Finding(Level.INFO, "clock not compared: AWS did not answer")
         return
     skew = now - server_time
     # The Date header has whole seconds; a second either way is the header, not the clock.
     if abs(skew) <= timedelta(seconds=1):
-        found.append(Finding(Level.OK, "clock agrees with AWS's"))
+        yield Finding(Level.OK, "clock agrees with AWS's")
         return
     direction = "ahead of" if skew > timedelta(0) else "behind"
     title = f"clock is {describe_duration(skew)} {direction} AWS's"
     fix = "Set the clock right: turn on automatic date and time (NTP)."
     if abs(skew) > MAX_SKEW:
-        found.append(
-            Finding(
-                Level.FAIL,
-                title,
-                "AWS refuses requests signed more than 5 minutes off, and MFA codes are time-based",
-                fix,
-            )
+        yield Finding(
+            Level.FAIL,
+            title,
+            "AWS refuses requests signed more than 5 minutes off, and MFA codes are time-based",
+            fix,
         )
     elif abs(skew) > WARN_SKEW:
-        found.append(
-            Finding(
-                Level.WARN,
-                title,
-                "codes from an authenticator on this computer may be refused",
-                fix,
-            )
+        yield Finding(
+            Level.WARN,
+            title,
+            "codes from an authenticator on this computer may be refused",
+            fix,
         )
     else:
-        found.append(Finding(Level.OK, title))
+        yield Finding(Level.OK, title)
 
 
 def _device(
-    found: list[Finding],
     env: DoctorEnvironment,
     name: str,
     profile: LongTermProfile,
     settings: dict[str, str],
     aws: Aws | None,
     owner: str | None,
-) -> None:
+) -> Iterator[Finding]:
     configured = aws_config.configured_device(profile, settings)
     source = _device_source(env, name, profile)
     devices: list[str] | None = None
@@ -414,71 +368,58 @@ def _device(
         try:
             check_device(configured)
         except UsageError as error:
-            found.append(Finding(Level.FAIL, f"{source}: {error.message}", fix=error.hint or ""))
+            yield Finding(Level.FAIL, f"{source}: {error.message}", fix=error.hint or "")
             return
         if not is_totp_device(configured):
-            found.append(
-                Finding(
-                    Level.FAIL,
-                    f"{source} names a FIDO security key, which the STS API cannot use",
-                    fix="Name a virtual (authenticator app) or hardware TOTP device instead.",
-                )
+            yield Finding(
+                Level.FAIL,
+                f"{source} names a FIDO security key, which the STS API cannot use",
+                fix="Name a virtual (authenticator app) or hardware TOTP device instead.",
             )
         elif devices is not None and configured not in devices:
             listed = ", ".join(devices) or "none"
-            found.append(
-                Finding(
-                    Level.WARN,
-                    f"MFA device {configured} ({source}) is not one of {who}'s",
-                    f"AWS lists: {listed}",
-                    f"Delete that line so that the next refresh finds the device, or name "
-                    f"one of {who}'s.",
-                )
+            yield Finding(
+                Level.WARN,
+                f"MFA device {configured} ({source}) is not one of {who}'s",
+                f"AWS lists: {listed}",
+                f"Delete that line so that the next refresh finds the device, or name "
+                f"one of {who}'s.",
             )
         elif devices is not None:
-            found.append(Finding(Level.OK, f"MFA device {configured} ({source}), {who}'s"))
+            yield Finding(Level.OK, f"MFA device {configured} ({source}), {who}'s")
         else:
             reason = listing_error.message if listing_error else "AWS could not be asked"
-            found.append(
-                Finding(
-                    Level.OK,
-                    f"MFA device {configured} ({source})",
-                    f"not checked with AWS: {reason}",
-                )
+            yield Finding(
+                Level.OK,
+                f"MFA device {configured} ({source})",
+                f"not checked with AWS: {reason}",
             )
         return
     if aws is None:
-        found.append(
-            Finding(
-                Level.INFO,
-                "no MFA device named in the files",
-                "it can be looked up once AWS accepts the keys",
-            )
+        yield Finding(
+            Level.INFO,
+            "no MFA device named in the files",
+            "it can be looked up once AWS accepts the keys",
         )
         return
     if listing_error is not None:
-        found.append(
-            Finding(
-                Level.FAIL,
-                f"no MFA device named, and it cannot be looked up: {listing_error.message}",
-                fix=f"Name it: aws_mfa_device = arn:aws:iam::ACCOUNT:mfa/NAME in "
-                f"[{profile.section}].",
-            )
+        yield Finding(
+            Level.FAIL,
+            f"no MFA device named, and it cannot be looked up: {listing_error.message}",
+            fix=f"Name it: aws_mfa_device = arn:aws:iam::ACCOUNT:mfa/NAME in [{profile.section}].",
         )
         return
     try:
         device = pick_device(owner, devices or [], None, profile=name)
     except UsageError as error:
-        found.append(Finding(Level.WARN, error.message.replace("\n", " "), fix=error.hint or ""))
+        yield Finding(Level.WARN, error.message.replace("\n", " "), fix=error.hint or "")
     except AwsmfaError as error:
-        found.append(Finding(Level.FAIL, error.message, fix=error.hint or ""))
+        yield Finding(Level.FAIL, error.message, fix=error.hint or "")
     else:
-        found.append(
-            Finding(
-                Level.OK,
-                f"MFA device {device} found for {who}",
-                "the first refresh records it as aws_mfa_device",
-            )
+        yield Finding(
+            Level.OK,
+            f"MFA device {device} found for {who}",
+            "the first refresh records it as aws_mfa_device",
         )
 
 
@@ -493,9 +434,7 @@ def _device_source(env: DoctorEnvironment, name: str, profile: LongTermProfile) 
 # The shell and the session.
 
 
-def _environment(
-    found: list[Finding], env: DoctorEnvironment, credentials: CredentialsFile | None
-) -> None:
+def _environment(env: DoctorEnvironment, credentials: CredentialsFile | None) -> Iterator[Finding]:
     quiet = True
     for variable in SHADOWING_VARIABLES:
         value = env.environ.get(variable)
@@ -503,13 +442,11 @@ def _environment(
             continue
         quiet = False
         shown = f" ({mask(value)})" if variable == "AWS_ACCESS_KEY_ID" else ""
-        found.append(
-            Finding(
-                Level.WARN,
-                f"{variable} is set{shown}",
-                "AWS tools use it before any profile, so they do not see the session",
-                f"unset {variable}",
-            )
+        yield Finding(
+            Level.WARN,
+            f"{variable} is set{shown}",
+            "AWS tools use it before any profile, so they do not see the session",
+            f"unset {variable}",
         )
     for variable in PROFILE_VARIABLES:
         value = env.environ.get(variable)
@@ -517,25 +454,23 @@ def _environment(
             continue
         quiet = False
         if _profile_exists(value, env.config_path, credentials):
-            found.append(Finding(Level.INFO, f"{variable}={value}: AWS tools use [{value}]"))
+            yield Finding(Level.INFO, f"{variable}={value}: AWS tools use [{value}]")
             continue
         waiting = credentials is not None and credentials.has_section(long_term_section(value))
         fix = f"unset {variable}"
         if waiting:
             fix = f"awsmfa refresh {_quoted(value)}   (or: unset {variable})"
-        found.append(
-            Finding(
-                Level.WARN,
-                f"{variable}={value} names a profile that is in neither file",
-                "AWS tools stop with ProfileNotFound",
-                fix,
-            )
+        yield Finding(
+            Level.WARN,
+            f"{variable}={value} names a profile that is in neither file",
+            "AWS tools stop with ProfileNotFound",
+            fix,
         )
     if quiet:
-        found.append(Finding(Level.OK, "no AWS_* variable overrides the profiles"))
+        yield Finding(Level.OK, "no AWS_* variable overrides the profiles")
     for variable in ("AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"):
         if env.environ.get(variable):
-            found.append(Finding(Level.INFO, f"{variable}={env.environ[variable]}"))
+            yield Finding(Level.INFO, f"{variable}={env.environ[variable]}")
 
 
 def _profile_exists(name: str, config_path: Path, credentials: CredentialsFile | None) -> bool:
@@ -547,36 +482,30 @@ def _profile_exists(name: str, config_path: Path, credentials: CredentialsFile |
         return False
 
 
-def _session(
-    found: list[Finding], credentials: CredentialsFile, name: str, env: DoctorEnvironment
-) -> None:
+def _session(credentials: CredentialsFile, name: str, env: DoctorEnvironment) -> Iterator[Finding]:
     try:
         expires_at = credentials.stored_session(name).expires_at
     except ConfigError as error:
         # Like any other state of the session: information, which refresh puts right.
-        found.append(Finding(Level.INFO, error.message, fix=f"awsmfa refresh {_quoted(name)}"))
+        yield Finding(Level.INFO, error.message, fix=f"awsmfa refresh {_quoted(name)}")
         return
     now = env.now()
     within = credentials.session_kind(name).default_within if env.within is None else env.within
     state = status(expires_at, now, within)
     refresh = f"awsmfa refresh {_quoted(name)}"
     if expires_at is None:
-        found.append(Finding(Level.INFO, f"[{name}] holds no session yet", fix=refresh))
+        yield Finding(Level.INFO, f"[{name}] holds no session yet", fix=refresh)
     elif state is Status.EXPIRED:
-        found.append(
-            Finding(
-                Level.INFO,
-                f"[{name}] session expired {describe_duration(now - expires_at)} ago, "
-                f"at {format_expiration(expires_at)}",
-                fix=refresh,
-            )
+        yield Finding(
+            Level.INFO,
+            f"[{name}] session expired {describe_duration(now - expires_at)} ago, "
+            f"at {format_expiration(expires_at)}",
+            fix=refresh,
         )
     else:
-        found.append(
-            Finding(
-                Level.INFO,
-                f"[{name}] session {state.value}: {describe_duration(expires_at - now)} left, "
-                f"until {format_expiration(expires_at)}",
-                fix=refresh if state.needs_refresh else "",
-            )
+        yield Finding(
+            Level.INFO,
+            f"[{name}] session {state.value}: {describe_duration(expires_at - now)} left, "
+            f"until {format_expiration(expires_at)}",
+            fix=refresh if state.needs_refresh else "",
         )

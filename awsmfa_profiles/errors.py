@@ -1,18 +1,25 @@
-"""One error hierarchy; the CLI turns each into its message and exit code in one place."""
+"""Exit statuses and the one error hierarchy; the CLI turns each error into its message
+and exit status in one place (cli/app.py)."""
 
 from __future__ import annotations
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 70
-EXIT_INTERRUPTED = 130
+import enum
+
+
+class ExitStatus(enum.IntEnum):
+    """What the process exit code means; README's table of exit codes lists the same."""
+
+    OK = 0
+    FAILED = 1  # the operation failed, or (check, export, doctor) a refresh is needed
+    USAGE = 2  # a bad option, or a file or section that cannot be used as it is
+    INTERNAL = 70  # a bug: an exception nobody expected (EX_SOFTWARE)
+    INTERRUPTED = 130  # Ctrl-C, or the end of input at a prompt (128 + SIGINT)
 
 
 class AwsmfaError(Exception):
-    """A failure the user can act on: one message, one exit code, no traceback."""
+    """A failure the user can act on: one message, one exit status, no traceback."""
 
-    exit_code = EXIT_FAILED
+    exit_status = ExitStatus.FAILED
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -23,13 +30,19 @@ class AwsmfaError(Exception):
 class UsageError(AwsmfaError):
     """A bad option or argument, caught before anything is read or sent."""
 
-    exit_code = EXIT_USAGE
+    exit_status = ExitStatus.USAGE
 
 
 class ConfigError(AwsmfaError):
     """The credentials or config file cannot be used as it is."""
 
-    exit_code = EXIT_USAGE
+    exit_status = ExitStatus.USAGE
+
+
+class Interrupted(AwsmfaError):
+    """The user stopped awsmfa; the message says what had already been saved."""
+
+    exit_status = ExitStatus.INTERRUPTED
 
 
 class AwsError(AwsmfaError):
@@ -47,7 +60,7 @@ class MfaCodeRejected(AwsError):
 class MfaDeviceRejected(AwsError):
     """STS could not check the code against the device: the device is the problem."""
 
-    exit_code = EXIT_USAGE
+    exit_status = ExitStatus.USAGE
 
     def __init__(self, device: str = "the MFA device") -> None:
         super().__init__(
@@ -59,6 +72,10 @@ class MfaDeviceRejected(AwsError):
 
     def naming(self, device: str) -> MfaDeviceRejected:
         return MfaDeviceRejected(device)
+
+
+class MfaProcessError(AwsmfaError):
+    """The mfa_process command did not produce a code."""
 
 
 class SessionUnavailable(AwsmfaError):

@@ -10,21 +10,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from awsmfa_profiles import aws_config
-from awsmfa_profiles.aws import mask
+from awsmfa_profiles.aws import Connect
 from awsmfa_profiles.credentials_file import (
-    SECURE_MODE,
     CredentialsFile,
+    KeysConflict,
     check_profile_name,
-    locked,
     long_term_section,
 )
+from awsmfa_profiles.durable import SECURE_MODE, locked
 from awsmfa_profiles.errors import AwsmfaError, ConfigError, SaveError, UsageError
-from awsmfa_profiles.keys import LONG_TERM_PREFIX, TEMPORARY_PREFIX
+from awsmfa_profiles.keys import LONG_TERM_PREFIX, is_temporary, mask
 from awsmfa_profiles.mfa import ChooseDevice, discover_device
-from awsmfa_profiles.refresh import Connect
 
 SECURE_DIRECTORY_MODE = 0o700
-# Long-term keys of IAM users start AKIA; ASIA keys belong to a session and expire with it.
 
 
 @dataclass(frozen=True)
@@ -159,9 +157,10 @@ def record_device(
 
 def _next_action(credentials: CredentialsFile, name: str) -> Action:
     section = long_term_section(name)
+    conflict = credentials.keys_conflict(name)
     if credentials.has_section(section):
         credentials.long_term(name)  # both keys must be there for it to be ready
-        if credentials.holds_long_term_keys(name):
+        if conflict is KeysConflict.IN_BOTH:
             raise ConfigError(
                 f"both [{name}] and [{section}] in {credentials.path} hold long-term keys; "
                 "awsmfa init will not choose between them",
@@ -171,7 +170,7 @@ def _next_action(credentials: CredentialsFile, name: str) -> Action:
                 ),
             )
         return Action.READY
-    if not credentials.holds_long_term_keys(name):
+    if conflict is None:
         return Action.WRITTEN
     key_id = (credentials.get(name, "aws_access_key_id") or "").strip()
     if not (credentials.get(name, "aws_secret_access_key") or "").strip():
@@ -179,7 +178,7 @@ def _next_action(credentials: CredentialsFile, name: str) -> Action:
             f"[{name}] in {credentials.path} has aws_access_key_id but no aws_secret_access_key",
             hint=f"Add the secret access key to [{name}], then run `awsmfa init {name}` again.",
         )
-    if key_id.startswith(TEMPORARY_PREFIX):
+    if is_temporary(key_id):
         raise ConfigError(
             f"[{name}] in {credentials.path} holds a temporary access key ({mask(key_id)}) "
             "without its session token, not long-term keys",

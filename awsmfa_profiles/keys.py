@@ -1,20 +1,42 @@
-"""What long-term access keys look like, checked before they are saved or sent."""
+"""Access keys as values: their shapes, how they are named in messages, and the checks
+they pass before they are saved or sent. Shared by the file model and the AWS adapter."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from awsmfa_profiles.aws import mask
 from awsmfa_profiles.errors import UsageError
 
 _KEY_ID = re.compile(r"[A-Z0-9]{16,128}")
+# Long-term keys of IAM users start AKIA; ASIA keys belong to a session and expire with it.
 LONG_TERM_PREFIX = "AKIA"
 TEMPORARY_PREFIX = "ASIA"
 
 
+def mask(key_id: str) -> str:
+    """Name a key by its last four characters only."""
+    return f"****{key_id[-4:]}" if len(key_id) > 4 else "****"
+
+
+def is_temporary(key_id: str) -> bool:
+    """An access key ID of a session (STS), which stops working when the session ends."""
+    return key_id.strip().startswith(TEMPORARY_PREFIX)
+
+
+@dataclass(frozen=True)
+class LongTermKeys:
+    access_key_id: str
+    secret_access_key: str
+    source: str  # how to name them in messages, e.g. "[dev-long-term]"
+
+    def __repr__(self) -> str:
+        return f"LongTermKeys({mask(self.access_key_id)}, source={self.source!r})"
+
+
 def check_access_key_id(text: str) -> str:
     key_id = text.strip()
-    if _KEY_ID.fullmatch(key_id) and key_id.startswith(TEMPORARY_PREFIX):
+    if _KEY_ID.fullmatch(key_id) and is_temporary(key_id):
         raise UsageError(
             f"{mask(key_id)} is a temporary access key (it starts with {TEMPORARY_PREFIX}): "
             "it stops working when its session ends",

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from awsmfa_profiles import aws_config
-from awsmfa_profiles.aws import Aws, AwsTarget, LongTermKeys, RoleRequest
-from awsmfa_profiles.codes import run_mfa_process
-from awsmfa_profiles.credentials_file import (
-    CredentialsFile,
-    LongTermProfile,
-    check_profile_name,
-    locked,
-)
+from awsmfa_profiles.aws import Connect, RoleRequest
+from awsmfa_profiles.credentials_file import CredentialsFile, LongTermProfile, check_profile_name
+from awsmfa_profiles.durable import locked
 from awsmfa_profiles.errors import (
     AwsError,
+    AwsmfaError,
     ConfigError,
     MfaCodeRejected,
+    SaveError,
     UsageError,
     WriteFailed,
 )
+from awsmfa_profiles.export import Format, current_session, read_output, write_output
 from awsmfa_profiles.keys import check_access_key_id
 from awsmfa_profiles.mfa import (
     ChooseDevice,
@@ -33,6 +32,7 @@ from awsmfa_profiles.mfa import (
     check_role_session_name,
     discover_device,
 )
+from awsmfa_profiles.mfa_process import run_mfa_process
 from awsmfa_profiles.session import (
     ROLE_SESSION,
     USER_SESSION,
@@ -47,7 +47,6 @@ MIN_DURATION = timedelta(minutes=15)
 _WILL_NOT_OVERWRITE = "awsmfa will not overwrite them"
 CODE_ATTEMPTS = 3
 
-Connect = Callable[[LongTermKeys, AwsTarget], Aws]
 # Asked for a code for `device`; `problem` says why the previous one was not taken.
 AskCode = Callable[[str, "str | None"], str]
 
@@ -64,6 +63,7 @@ class RefreshOptions:
     role_arn: str | None = None
     role_session_name: str | None = None
     external_id: str | None = None
+    dotenv: Path | None = None  # a .env file to keep in step with the session
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,9 @@ def session_duration(requested: timedelta | None, kind: SessionKind) -> timedelt
 
 def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed | StillValid:
     check_profile_name(name)
+    if options.dotenv is not None:
+        # Refused now, before a code is asked for, if it could never be updated.
+        read_output(options.dotenv)
     credentials = CredentialsFile.load(env.credentials_path)
     credentials.refuse_long_term_keys(name, refusing=_WILL_NOT_OVERWRITE)
     profile = credentials.long_term(name)
@@ -201,6 +204,35 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
     )
 
 
+def update_dotenv(
+    name: str, outcome: Refreshed | StillValid, *, path: Path, credentials_path: Path, now: datetime
+) -> int | None:
+    """Merge the session into the .env file at `path`, whether it is new or still valid.
+
+    Whoever passes --dotenv wants the .env current, whether or not STS was asked. Returns
+    the looser mode the file had, if any. The credentials file is saved by then, so a
+    failure says so, and how to finish without a new code.
+    """
+    if isinstance(outcome, Refreshed):
+        session = outcome.session
+    else:
+        session = current_session(name, credentials_path=credentials_path, now=now).session
+    try:
+        return write_output(path, session, Format.DOTENV)
+    except AwsmfaError as error:
+        retry = (
+            f"awsmfa export {shlex.quote(name)} --format dotenv --output {shlex.quote(str(path))}"
+        )
+        again = (
+            f"Once it can be written, `{retry}` updates it from {credentials_path}; "
+            "no new code is needed."
+        )
+        raise SaveError(
+            f"[{name}] is saved, but the .env was not updated: {error.message}",
+            hint=f"{error.hint}\n{again}" if error.hint else again,
+        ) from None
+
+
 def role_session_name(user_name: str | None, device: str) -> str:
     """The IAM user's name when known, else the MFA device's name (IAM's default is the user's).
 
@@ -248,5 +280,7 @@ def _with_code(
         except MfaCodeRejected as rejected:
             if attempt == CODE_ATTEMPTS:
                 raise
-            problem = f"{rejected.message}. {rejected.hint} (attempt {attempt + 1} of 3)"
+            problem = (
+                f"{rejected.message}. {rejected.hint} (attempt {attempt + 1} of {CODE_ATTEMPTS})"
+            )
     raise AwsError("no MFA code was accepted")  # unreachable: the loop returns or raises

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -19,6 +20,22 @@ class Session:
     secret_access_key: str = field(repr=False)
     session_token: str = field(repr=False)
     expires_at: datetime
+
+
+# Credentials in these variables win over every profile in AWS tools: an old script's
+# exported session hides the one in [NAME]. AWS_SECURITY_TOKEN is the older name of the
+# token, still read by botocore (before AWS_SESSION_TOKEN) and some SDKs.
+SHADOWING_VARIABLES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+)
+
+
+def shadowing_variables(environ: Mapping[str, str]) -> list[str]:
+    """The credential variables set in `environ`, which AWS tools use before any profile."""
+    return [variable for variable in SHADOWING_VARIABLES if environ.get(variable)]
 
 
 @dataclass(frozen=True)

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+from helpers import FakeAws, IamUser, Request, make_user, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
-STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 
 
 @pytest.fixture(autouse=True)
@@ -43,63 +40,6 @@ def credentials_file(isolated_home: Path) -> Path:
 @pytest.fixture
 def config_file(isolated_home: Path) -> Path:
     return isolated_home / ".aws" / "config"
-
-
-@dataclass
-class Canned:
-    """A response the test server gives instead of moto's, `times` times."""
-
-    status: int
-    body: str
-    times: int = 1
-
-
-@dataclass(frozen=True)
-class Request:
-    action: str
-    access_key_id: str
-    region: str
-    params: dict[str, str] = field(default_factory=dict, hash=False)
-
-
-@dataclass
-class FakeAws:
-    """The moto server, plus what it was asked and any faults to answer with instead."""
-
-    endpoint: str
-    calls: list[Request] = field(default_factory=list)
-    faults: dict[str, Canned] = field(default_factory=dict)
-    date_header: str | None = None
-
-    def fail(self, action: str, status: int, code: str, message: str, times: int = 1) -> None:
-        """Answer `action` with an AWS error, as STS and IAM send it."""
-        body = (
-            f'<ErrorResponse xmlns="{STS_NS}"><Error><Type>Sender</Type>'
-            f"<Code>{code}</Code><Message>{message}</Message></Error>"
-            "<RequestId>fault</RequestId></ErrorResponse>"
-        )
-        self.faults[action] = Canned(status, body, times)
-
-    def respond(self, action: str, result_xml: str, times: int = 1) -> None:
-        """Answer `action` with a successful result moto would not give."""
-        body = (
-            f"<{action}Response><{action}Result>{result_xml}</{action}Result>"
-            f"<ResponseMetadata><RequestId>canned</RequestId></ResponseMetadata></{action}Response>"
-        )
-        self.faults[action] = Canned(200, body, times)
-
-    @property
-    def requests(self) -> list[str]:
-        """The actions asked for, in order."""
-        return [call.action for call in self.calls]
-
-    def reset(self) -> None:
-        import urllib.request
-
-        urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", b""))
-        self.calls.clear()
-        self.faults.clear()
-        self.date_header = None
 
 
 class _Recorder:
@@ -176,16 +116,6 @@ def moto_server() -> Iterator[FakeAws]:
     thread.join()
 
 
-@dataclass
-class IamUser:
-    name: str
-    arn: str
-    access_key_id: str
-    secret_access_key: str
-    device: str
-    seed: bytes
-
-
 @pytest.fixture
 def aws(moto_server: FakeAws, monkeypatch: pytest.MonkeyPatch) -> FakeAws:
     """The moto server, emptied; every AWS call of this test and its children goes there."""
@@ -194,81 +124,9 @@ def aws(moto_server: FakeAws, monkeypatch: pytest.MonkeyPatch) -> FakeAws:
     return moto_server
 
 
-def make_user(fake: FakeAws, name: str = "john.doe", path: str = "/", devices: int = 1) -> IamUser:
-    import base64
-
-    import boto3
-
-    iam = boto3.client(
-        "iam",
-        region_name="us-east-1",
-        endpoint_url=fake.endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    user = iam.create_user(UserName=name, Path=path)["User"]
-    key = iam.create_access_key(UserName=name)["AccessKey"]
-    serials, seed = [], b""
-    for number in range(devices):
-        device = iam.create_virtual_mfa_device(VirtualMFADeviceName=f"{name}-{number}")[
-            "VirtualMFADevice"
-        ]
-        seed = base64.b32decode(device["Base32StringSeed"])
-        iam.enable_mfa_device(
-            UserName=name,
-            SerialNumber=device["SerialNumber"],
-            AuthenticationCode1="123456",
-            AuthenticationCode2="654321",
-        )
-        serials.append(device["SerialNumber"])
-    fake.calls.clear()
-    return IamUser(
-        name=name,
-        arn=user["Arn"],
-        access_key_id=key["AccessKeyId"],
-        secret_access_key=key["SecretAccessKey"],
-        device=serials[0] if serials else "",
-        seed=seed,
-    )
-
-
 @pytest.fixture
 def user(aws: FakeAws) -> IamUser:
     return make_user(aws)
-
-
-def long_term_text(user: IamUser, name: str = "dev", extra: str = "") -> str:
-    return (
-        f"[{name}-long-term]\n"
-        f"aws_access_key_id = {user.access_key_id}\n"
-        f"aws_secret_access_key = {user.secret_access_key}\n"
-        f"{extra}"
-    )
-
-
-@dataclass
-class Result:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-
-def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
-    """Run the installed command in a child process, as a user's shell would."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "awsmfa_profiles", *args],
-        input=input if input is not None else "",
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-        check=False,
-    )
-    return Result(completed.returncode, completed.stdout, completed.stderr)
 
 
 @pytest.fixture

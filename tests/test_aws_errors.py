@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from botocore.stub import Stubber
-from conftest import FakeAws, IamUser, long_term_text, run_cli
+from helpers import FakeAws, IamUser, long_term_text, run_cli
 
-from awsmfa_profiles.aws import AwsTarget, BotocoreAws, LongTermKeys, connect, mask
+from awsmfa_profiles.aws import AwsTarget, BotocoreAws, connect
 from awsmfa_profiles.errors import AwsError, MfaCodeRejected
+from awsmfa_profiles.keys import LongTermKeys, mask
 
 MFA_FAILED = "MultiFactorAuthentication failed with invalid MFA one time pass code. "
 DEVICE = "arn:aws:iam::123456789012:mfa/john.doe"
@@ -303,7 +304,7 @@ def test_a_device_aws_cannot_use_is_named_not_blamed_on_the_code(
 def test_a_web_page_instead_of_aws_is_one_clear_error(
     aws: FakeAws, user: IamUser, known_device: Path
 ) -> None:
-    from conftest import Canned
+    from helpers import Canned
 
     aws.faults["GetSessionToken"] = Canned(200, "<html><body>Sign in to the Wi-Fi</body></html>")
     result = run_cli("refresh", "dev", "--code", "123456")
@@ -318,10 +319,12 @@ def test_the_quick_model_loader_keeps_botocores_search_paths(
 ) -> None:
     import botocore.session
 
-    from awsmfa_profiles.aws import _data_loader
+    from awsmfa_profiles.aws import _use_known_services_loader
 
     monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path / "models"))
-    loader = _data_loader(botocore.session.Session())
+    session = botocore.session.Session()
+    assert _use_known_services_loader(session)
+    loader = session.get_component("data_loader")
     assert str(tmp_path / "models") in loader.search_paths
     assert loader.load_service_model("sts", "service-2")["metadata"]["protocol"] == "query"
     assert loader.list_available_services("service-2") == ["iam", "sts"]

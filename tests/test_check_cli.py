@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from helpers import run_cli
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from conftest import FakeAws, IamUser, long_term_text, make_user, run_cli
+from helpers import FakeAws, IamUser, long_term_text, make_user, run_cli
 
-from awsmfa_profiles.codes import MfaProcessError, run_mfa_process
+from awsmfa_profiles.errors import MfaProcessError
+from awsmfa_profiles.mfa_process import run_mfa_process
 
 MFA_FAILED = "MultiFactorAuthentication failed with invalid MFA one time pass code. "
 AWSMFA = f"{sys.executable} -m awsmfa_profiles"

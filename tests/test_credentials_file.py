@@ -7,12 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from awsmfa_profiles.credentials_file import (
-    CredentialsFile,
-    check_profile_name,
-    locked,
-    write_atomically,
-)
+from awsmfa_profiles.credentials_file import CredentialsFile, check_profile_name
+from awsmfa_profiles.durable import locked, write_atomically
 from awsmfa_profiles.errors import ConfigError, SaveError, UsageError
 from awsmfa_profiles.session import Session
 

@@ -9,11 +9,12 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-from conftest import FakeAws, IamUser, Result, long_term_text, make_user, run_cli
+from helpers import FakeAws, IamUser, Result, long_term_text, make_user, run_cli
 
-from awsmfa_profiles.aws import AwsTarget, LongTermKeys
+from awsmfa_profiles.aws import AwsTarget
 from awsmfa_profiles.doctor import DoctorEnvironment, Finding, Level, diagnose, failed
 from awsmfa_profiles.errors import AwsError
+from awsmfa_profiles.keys import LongTermKeys
 
 UNREACHABLE = "http://127.0.0.1:9"
 NOW = datetime(2026, 11, 28, 9, 0, 0, tzinfo=timezone.utc)

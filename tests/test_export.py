@@ -16,9 +16,9 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.exceptions import CredentialRetrievalError
-from conftest import FakeAws, IamUser, long_term_text, run_cli
 from dotenv import dotenv_values
 from dotenv.parser import parse_stream
+from helpers import FakeAws, IamUser, long_term_text, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -13,12 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import FakeAws
+from helpers import FakeAws, run_cli
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from awsmfa_profiles.cli import app
+from awsmfa_profiles.errors import ExitStatus
 
 DEVICE = "arn:aws:iam::123456789012:mfa/john.doe"
 MANAGED = {
@@ -159,9 +158,8 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 
 
 def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
+    result = run_cli(*args)
+    assert result.exit_code != ExitStatus.INTERNAL, result.output
     return result.exit_code, result.output
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from conftest import FakeAws, IamUser, long_term_text, run_cli
+from helpers import FakeAws, IamUser, long_term_text, run_cli
 
 from awsmfa_profiles.errors import UsageError
 from awsmfa_profiles.keys import check_access_key_id, check_secret_access_key
@@ -140,7 +140,7 @@ def test_an_aws_refusal_does_not_fail_init(
 
 
 def test_no_device_does_not_fail_init(aws: FakeAws, credentials_file: Path) -> None:
-    from conftest import make_user
+    from helpers import make_user
 
     bare = make_user(aws, name="no.device", devices=0)
     credentials_file.write_text(keys_in("dev", bare.access_key_id, bare.secret_access_key))
@@ -161,7 +161,7 @@ def test_an_unreachable_aws_does_not_fail_init(credentials_file: Path) -> None:
 def test_several_devices_without_a_terminal_are_listed_not_chosen(
     aws: FakeAws, credentials_file: Path
 ) -> None:
-    from conftest import make_user
+    from helpers import make_user
 
     two = make_user(aws, name="two.devices", devices=2)
     credentials_file.write_text(keys_in("dev", two.access_key_id, two.secret_access_key))
@@ -392,7 +392,7 @@ def test_keys_typed_in_are_checked_with_aws_and_the_device_recorded(
 def test_several_devices_are_chosen_from_on_a_terminal(
     aws: FakeAws, credentials_file: Path
 ) -> None:
-    from conftest import make_user
+    from helpers import make_user
 
     two = make_user(aws, name="two.devices", devices=2)
     credentials_file.write_text(keys_in("dev", two.access_key_id, two.secret_access_key))
@@ -497,8 +497,9 @@ class OneDevice:
 
 
 def test_record_device_with_an_injected_aws(credentials_file: Path, config_file: Path) -> None:
-    from awsmfa_profiles.aws import AwsTarget, LongTermKeys
+    from awsmfa_profiles.aws import AwsTarget
     from awsmfa_profiles.init import DeviceKnown, record_device
+    from awsmfa_profiles.keys import LongTermKeys
 
     credentials_file.write_text(keys_in("dev-long-term"))
     config_file.write_text("[profile dev]\nregion = eu-north-1\n")

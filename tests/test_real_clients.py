@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import boto3
-from conftest import FakeAws, IamUser, long_term_text, run_cli
+from helpers import FakeAws, IamUser, long_term_text, run_cli
 
 
 def refreshed(user: IamUser, credentials_file: Path) -> dict[str, str]:

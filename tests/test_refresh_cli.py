@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import FakeAws, IamUser, long_term_text, make_user, run_cli
+from helpers import FakeAws, IamUser, long_term_text, make_user, run_cli
 
 MOTO_SESSION_KEY = "AKIAIOSFODNN7EXAMPLE"  # what moto's GetSessionToken hands out
 

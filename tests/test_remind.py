@@ -12,12 +12,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import Result, run_cli
+from helpers import Result, run_cli
 
-from awsmfa_profiles import remind
+from awsmfa_profiles import crontab, notify
 from awsmfa_profiles.check import ProfileStatus
 from awsmfa_profiles.errors import ReminderError, UsageError
-from awsmfa_profiles.remind import Completed, Notice
+from awsmfa_profiles.notify import Notice
+from awsmfa_profiles.programs import Completed
 from awsmfa_profiles.session import Status
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
@@ -398,11 +399,11 @@ def test_the_installed_line_runs_as_cron_would_run_it(
     [("09:00", (9, 0)), ("9:05", (9, 5)), ("23:59", (23, 59)), ("0:00", (0, 0))],
 )
 def test_times_of_day(text: str, expected: tuple[int, int]) -> None:
-    assert remind.parse_at(text) == expected
+    assert crontab.parse_at(text) == expected
 
 
 def test_names_are_quoted_and_percent_escaped() -> None:
-    line = remind.reminder_line(
+    line = crontab.reminder_line(
         ["/opt/my tools/awsmfa"], (9, 30), ["-odd", "a'b", "50%"], credentials_file=None
     )
     assert line == (
@@ -412,18 +413,18 @@ def test_names_are_quoted_and_percent_escaped() -> None:
 
 
 def test_with_reminder_keeps_one_line_where_the_first_was() -> None:
-    crontab = "a\n0 9 * * * old # awsmfa reminder\nb\n# 0 8 * * * older # awsmfa reminder\n"
-    assert remind.with_reminder(crontab, "NEW # awsmfa reminder") == (
+    table = "a\n0 9 * * * old # awsmfa reminder\nb\n# 0 8 * * * older # awsmfa reminder\n"
+    assert crontab.with_reminder(table, "NEW # awsmfa reminder") == (
         "a\nNEW # awsmfa reminder\nb\n"
     )
-    assert remind.without_reminder(crontab) == "a\nb\n"
-    assert remind.with_reminder("", "NEW") == "NEW\n"
+    assert crontab.without_reminder(table) == "a\nb\n"
+    assert crontab.with_reminder("", "NEW") == "NEW\n"
 
 
 def test_a_mention_of_awsmfa_is_not_our_line() -> None:
-    crontab = "# the awsmfa reminder runs at nine\n0 9 * * * awsmfa check # awsmfa reminder!\n"
-    assert not remind.has_reminder(crontab)
-    assert remind.without_reminder(crontab) == crontab
+    table = "# the awsmfa reminder runs at nine\n0 9 * * * awsmfa check # awsmfa reminder!\n"
+    assert not crontab.has_reminder(table)
+    assert crontab.without_reminder(table) == table
 
 
 def test_awsmfa_command_prefers_the_running_script(tmp_path: Path) -> None:
@@ -433,15 +434,15 @@ def test_awsmfa_command_prefers_the_running_script(tmp_path: Path) -> None:
     python = tmp_path / "venv" / "bin" / "python"
     python.parent.mkdir(parents=True)
     (python.parent / "awsmfa").write_text("")
-    assert remind.awsmfa_command(str(script), str(python), lambda _: None) == [str(script)]
-    assert remind.awsmfa_command("/x/__main__.py", str(python), lambda _: None) == [
+    assert crontab.awsmfa_command(str(script), str(python), lambda _: None) == [str(script)]
+    assert crontab.awsmfa_command("/x/__main__.py", str(python), lambda _: None) == [
         str(python.parent / "awsmfa")
     ]
     (python.parent / "awsmfa").unlink()
-    assert remind.awsmfa_command("/x/__main__.py", str(python), lambda _: "/usr/bin/awsmfa") == [
+    assert crontab.awsmfa_command("/x/__main__.py", str(python), lambda _: "/usr/bin/awsmfa") == [
         "/usr/bin/awsmfa"
     ]
-    assert remind.awsmfa_command("/x/__main__.py", str(python), lambda _: None) == [
+    assert crontab.awsmfa_command("/x/__main__.py", str(python), lambda _: None) == [
         str(python),
         "-m",
         "awsmfa_profiles",
@@ -468,7 +469,7 @@ NOTICE = Notice('say "hi" \\ now', "Run: awsmfa refresh dev")
 def test_the_notifier_is_chosen_by_platform_then_path(
     platform: str, programs: tuple[str, ...], chosen: str | None
 ) -> None:
-    command = remind.notifier_command(NOTICE, which=found(*programs), platform=platform)  # type: ignore[arg-type]
+    command = notify.notifier_command(NOTICE, which=found(*programs), platform=platform)  # type: ignore[arg-type]
     if chosen is None:
         assert command is None
     else:
@@ -480,12 +481,12 @@ def test_the_notifier_is_chosen_by_platform_then_path(
 
 def test_the_session_bus_is_filled_in_for_cron() -> None:
     exists = {"/run/user/1000/bus"}.__contains__
-    env = remind.notifier_environment({"HOME": "/h"}, uid=1000, exists=exists)
+    env = notify.notifier_environment({"HOME": "/h"}, uid=1000, exists=exists)
     assert env == {"HOME": "/h", "DBUS_SESSION_BUS_ADDRESS": "unix:path=/run/user/1000/bus"}
     mine = {"DBUS_SESSION_BUS_ADDRESS": "unix:abstract=/tmp/dbus-x"}
-    assert remind.notifier_environment(mine, uid=1000, exists=exists) == mine
-    assert remind.notifier_environment({}, uid=1001, exists=exists) == {}
-    assert remind.notifier_environment({}, uid=None, exists=exists) == {}
+    assert notify.notifier_environment(mine, uid=1000, exists=exists) == mine
+    assert notify.notifier_environment({}, uid=1001, exists=exists) == {}
+    assert notify.notifier_environment({}, uid=None, exists=exists) == {}
 
 
 class Runner:
@@ -519,7 +520,7 @@ def test_a_notifier_problem_is_reported_never_raised(
     outcome: Completed | BaseException, problem: str
 ) -> None:
     runner = Runner(outcome)
-    notified = remind.notify(
+    notified = notify.notify(
         [NOTICE, NOTICE],
         run=runner,
         which=found("notify-send"),  # type: ignore[arg-type]
@@ -533,7 +534,7 @@ def test_a_notifier_problem_is_reported_never_raised(
 
 def test_no_notifier_no_run() -> None:
     runner = Runner(Completed(0, "", ""))
-    notified = remind.notify(
+    notified = notify.notify(
         [NOTICE],
         run=runner,
         which=found(),
@@ -541,7 +542,7 @@ def test_no_notifier_no_run() -> None:
         environ={},
         uid=None,  # type: ignore[arg-type]
     )
-    assert notified == remind.Notified(None, [])
+    assert notified == notify.Notified(None, [])
     assert runner.calls == []
 
 
@@ -556,22 +557,22 @@ def test_notices_name_the_profile_and_the_command() -> None:
             action="awsmfa refresh 'my profile'",
         ),
     ]
-    assert remind.notices_for(results, NOW) == [
+    assert notify.notices_for(results, NOW) == [
         Notice("AWS profile my profile expires in 30m 00s", "Run: awsmfa refresh 'my profile'")
     ]
 
 
 def test_crontab_listing_that_says_there_is_none_is_empty() -> None:
-    assert remind.read_crontab(Runner(Completed(1, "", "crontab: no crontab for john\n"))) == ""
+    assert crontab.read_crontab(Runner(Completed(1, "", "crontab: no crontab for john\n"))) == ""
     with pytest.raises(ReminderError, match="exit 1"):
-        remind.read_crontab(Runner(Completed(1, "", "crontab: permission denied\n")))
+        crontab.read_crontab(Runner(Completed(1, "", "crontab: permission denied\n")))
     with pytest.raises(ReminderError, match="no crontab command"):
-        remind.read_crontab(Runner(FileNotFoundError(2, "No such file")))
+        crontab.read_crontab(Runner(FileNotFoundError(2, "No such file")))
 
 
 def test_a_bad_time_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="not a time of day") as raised:
-        remind.parse_at("9am")
+        crontab.parse_at("9am")
     assert "HH:MM" in (raised.value.hint or "")
 
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FakeAws, IamUser, long_term_text, run_cli
+from helpers import FakeAws, IamUser, long_term_text, run_cli
 
 OTHER = "# keep me\n[ci-bot]\naws_access_key_id = AKIACIBOT\naws_secret_access_key = cibot\n"
 
@@ -103,14 +103,14 @@ def test_a_kill_during_the_write_leaves_the_old_file_or_the_new_one(
     probe = f"""
 import os, signal
 from pathlib import Path
-from awsmfa_profiles import credentials_file
+from awsmfa_profiles import durable
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 if {moment!r} == "os.replace":
     os.replace = die
 elif {moment!r} == "os.fsync":
     os.fsync = die
-credentials_file.write_atomically(Path({str(path)!r}), {new!r})
+durable.write_atomically(Path({str(path)!r}), {new!r})
 os.kill(os.getpid(), signal.SIGKILL)
 """
     completed = subprocess.run([sys.executable, "-c", probe], check=False)
@@ -180,7 +180,7 @@ def test_permission_denied_keeps_the_original_and_says_why(
         "tempfile.mkstemp = denied\n"
         "from awsmfa_profiles.cli import main\n"
         "sys.argv = ['awsmfa', 'refresh', 'dev', '--code', '123456']\n"
-        "main()\n"
+        "sys.exit(main())\n"
     )
     completed = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False

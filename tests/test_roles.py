@@ -9,10 +9,11 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.stub import Stubber
-from conftest import FakeAws, IamUser, long_term_text, run_cli
+from helpers import FakeAws, IamUser, long_term_text, run_cli
 
-from awsmfa_profiles.aws import AwsTarget, LongTermKeys, RoleRequest, connect
+from awsmfa_profiles.aws import AwsTarget, RoleRequest, connect
 from awsmfa_profiles.errors import AwsError
+from awsmfa_profiles.keys import LongTermKeys
 from awsmfa_profiles.refresh import role_session_name
 
 TRUST = json.dumps(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FakeAws, IamUser, long_term_text, run_cli
+from helpers import FakeAws, IamUser, long_term_text, run_cli
 
 # What moto hands out as the session; plus the user's long-term secret, per test.
 SESSION_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"

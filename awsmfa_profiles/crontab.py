@@ -1,6 +1,5 @@
-"""The daily reminder: awsmfa's line in the user's crontab, and the desktop notification
-`awsmfa check --notify` shows. Programs are run only through the `run` function passed in.
-"""
+"""The daily reminder: awsmfa's one line in the user's crontab, found again by its marker.
+`crontab` is run only through the `run` function passed in."""
 
 from __future__ import annotations
 
@@ -8,71 +7,24 @@ import os
 import re
 import shlex
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
-from awsmfa_profiles.check import ProfileStatus
 from awsmfa_profiles.credentials_file import (
     CredentialsFile,
     check_profile_name,
     long_term_section,
 )
 from awsmfa_profiles.errors import AwsmfaError, ReminderError, UsageError
-from awsmfa_profiles.session import Status, describe_duration
+from awsmfa_profiles.programs import Run, first_line
 
 # Ends awsmfa's crontab line so that it can be found again; to the shell it is a comment.
 MARKER = "# awsmfa reminder"
 DEFAULT_AT = "09:00"
-NOTIFY_TIMEOUT = 10.0
 CRONTAB_TIMEOUT = 30.0
 _AT = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
-
-
-@dataclass(frozen=True)
-class Completed:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-class Run(Protocol):
-    """Runs a program to completion; raises OSError when it cannot be started and
-    subprocess.TimeoutExpired when it outlives `timeout`."""
-
-    def __call__(
-        self,
-        args: list[str],
-        *,
-        input: str | None = None,
-        env: Mapping[str, str] | None = None,
-        timeout: float,
-    ) -> Completed: ...
-
-
-def run_command(
-    args: list[str],
-    *,
-    input: str | None = None,
-    env: Mapping[str, str] | None = None,
-    timeout: float,
-) -> Completed:
-    completed = subprocess.run(
-        args,
-        input=input,
-        env=None if env is None else dict(env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    return Completed(completed.returncode, completed.stdout, completed.stderr)
-
-
-# The crontab line.
 
 
 def parse_at(text: str) -> tuple[int, int]:
@@ -174,7 +126,7 @@ def read_crontab(run: Run) -> str:
     if "no crontab for" in done.stderr.lower():
         return ""
     raise ReminderError(
-        f"crontab -l failed (exit {done.returncode}): {_first_line(done.stderr)}",
+        f"crontab -l failed (exit {done.returncode}): {first_line(done.stderr)}",
         hint="Your crontab was not changed.",
     )
 
@@ -188,7 +140,7 @@ def write_crontab(text: str, run: Run) -> None:
         ) from None
     if done.returncode != 0:
         raise ReminderError(
-            f"crontab refused the new crontab (exit {done.returncode}): {_first_line(done.stderr)}",
+            f"crontab refused the new crontab (exit {done.returncode}): {first_line(done.stderr)}",
             hint="Your crontab was not changed.",
         )
 
@@ -228,121 +180,3 @@ def unknown_profiles(names: list[str], credentials_path: Path) -> list[str]:
         for name in names
         if not (credentials.has_section(name) or credentials.has_section(long_term_section(name)))
     ]
-
-
-# The notification.
-
-
-@dataclass(frozen=True)
-class Notice:
-    title: str
-    body: str
-
-
-@dataclass(frozen=True)
-class Notified:
-    notifier: str | None  # None: neither program is on PATH, so output only
-    problems: list[str]
-
-
-def notices_for(results: list[ProfileStatus], now: datetime) -> list[Notice]:
-    """One notice for each profile that needs a refresh; none when all are valid."""
-    notices = []
-    for result in results:
-        if not result.status.needs_refresh:
-            continue
-        if result.expires_at is None:
-            state = "has no session yet"
-        elif result.status is Status.EXPIRED:
-            state = f"expired {describe_duration(now - result.expires_at)} ago"
-        else:
-            state = f"expires in {describe_duration(result.expires_at - now)}"
-        notices.append(
-            Notice(
-                title=f"AWS profile {result.profile} {state}",
-                body=f"Run: {result.action}",
-            )
-        )
-    return notices
-
-
-def notifier_command(
-    notice: Notice, *, which: Callable[[str], str | None], platform: str
-) -> list[str] | None:
-    """notify-send (Linux and other free desktops) or osascript (macOS), as found on PATH."""
-    order = ("osascript", "notify-send") if platform == "darwin" else ("notify-send", "osascript")
-    for program in order:
-        path = which(program)
-        if not path:
-            continue
-        if program == "notify-send":
-            return [path, "--app-name=awsmfa", notice.title, notice.body]
-        # The text goes in as arguments: quoted into the script, a " or \ would break it.
-        return [
-            path,
-            "-e",
-            "on run argv",
-            "-e",
-            "display notification (item 2 of argv) with title (item 1 of argv)",
-            "-e",
-            "end run",
-            notice.title,
-            notice.body,
-        ]
-    return None
-
-
-def notifier_environment(
-    environ: Mapping[str, str], *, uid: int | None, exists: Callable[[str], bool]
-) -> dict[str, str]:
-    """The environment for notify-send, which reaches the desktop over the session bus.
-
-    cron gives jobs no DBUS_SESSION_BUS_ADDRESS; on systemd desktops the bus is at a fixed
-    place, so it is filled in when missing and present. DISPLAY is not needed: the
-    notification daemon draws, and notify-send only talks to it over the bus.
-    """
-    env = dict(environ)
-    if not env.get("DBUS_SESSION_BUS_ADDRESS") and uid is not None:
-        bus = f"/run/user/{uid}/bus"
-        if exists(bus):
-            env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={bus}"
-    return env
-
-
-def notify(
-    notices: list[Notice],
-    *,
-    run: Run,
-    which: Callable[[str], str | None],
-    platform: str,
-    environ: Mapping[str, str],
-    uid: int | None,
-) -> Notified:
-    """Show each notice; a notifier that fails is reported, never raised."""
-    problems: list[str] = []
-    notifier = None
-    env = notifier_environment(environ, uid=uid, exists=os.path.exists)
-    for notice in notices:
-        command = notifier_command(notice, which=which, platform=platform)
-        if command is None:
-            return Notified(None, [])
-        notifier = Path(command[0]).name
-        try:
-            done = run(command, env=env, timeout=NOTIFY_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            problems.append(f"{notifier} did not finish within {NOTIFY_TIMEOUT:.0f} s")
-            break  # a hung notifier would hang on the next notice as well
-        except OSError as error:
-            problems.append(f"{notifier} could not be run: {error.strerror or error}")
-            break
-        if done.returncode != 0:
-            detail = _first_line(done.stderr)
-            problems.append(
-                f"{notifier} failed (exit {done.returncode})" + (f": {detail}" if detail else "")
-            )
-    return Notified(notifier, problems)
-
-
-def _first_line(text: str) -> str:
-    stripped = text.strip()
-    return stripped.splitlines()[0] if stripped else ""

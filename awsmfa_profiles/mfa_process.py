@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import subprocess
 
-from awsmfa_profiles.errors import AwsmfaError
+from awsmfa_profiles.errors import MfaProcessError
 from awsmfa_profiles.mfa import is_code
 
 MFA_PROCESS_TIMEOUT = 120  # seconds: long enough to touch a YubiKey or unlock a vault
-
-
-class MfaProcessError(AwsmfaError):
-    """The mfa_process command did not produce a code."""
 
 
 def run_mfa_process(command: str, *, source: str = "", timeout: float = MFA_PROCESS_TIMEOUT) -> str:

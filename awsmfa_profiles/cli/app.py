@@ -1,0 +1,111 @@
+"""The typer app and its one error boundary: every outcome of a run becomes one message
+and one exit status here, and nowhere else."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from awsmfa_profiles import __version__
+from awsmfa_profiles.cli import check, doctor, export, init, refresh, remind
+from awsmfa_profiles.cli.defaults import Invocation
+from awsmfa_profiles.cli.render import note, say
+from awsmfa_profiles.errors import AwsmfaError, ConfigError, ExitStatus, Interrupted
+
+app = typer.Typer(
+    name="awsmfa",
+    help="Keep an MFA session profile in ~/.aws/credentials, shared by every terminal, "
+    "SDK and notebook.",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Exit codes: 0 ok; 1 failed, or (check) a refresh is needed; 2 usage or "
+    "configuration error; 70 internal error (a bug); 130 interrupted.",
+)
+
+# In the order a new user meets them.
+for command in (init.init, refresh.refresh, check.check, doctor.doctor, remind.remind):
+    app.command()(command)
+app.command(name="export")(export.export_session)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        say(f"awsmfa {__version__}")
+        raise typer.Exit(ExitStatus.OK)
+
+
+@app.callback()
+def root(
+    context: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback on unexpected errors.")
+    ] = False,
+) -> None:
+    """Exit codes: 0 ok, 1 failed (a refresh is needed, a doctor check failed), 2 usage
+    or configuration error, 130 interrupted."""
+    context.ensure_object(Invocation).debug = debug
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run awsmfa with `argv` (default: the process's arguments); return the exit status."""
+    invocation = Invocation()
+    command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        with command.make_context("awsmfa", args, obj=invocation) as context:
+            result = command.invoke(context)
+    except AwsmfaError as error:
+        return _report(error, invocation)
+    except (KeyboardInterrupt, EOFError, typer.Abort):
+        return _report(Interrupted("interrupted; nothing was written"), invocation)
+    except typer.Exit as done:
+        return done.exit_code
+    except typer.TyperException as error:
+        # The command line itself is wrong: typer's usage message and exit status (2).
+        error.show()  # type: ignore[attr-defined]
+        return error.exit_code
+    except OSError as error:
+        if error.errno != errno.EPIPE:
+            return _unexpected(error, invocation)
+        # The reader of stdout went away (`awsmfa check | head -1`): nothing to say it to,
+        # and the interpreter's last flush must not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitStatus.FAILED
+    except Exception as error:
+        return _unexpected(error, invocation)
+    return int(result) if isinstance(result, int) else ExitStatus.OK
+
+
+def _report(error: AwsmfaError, invocation: Invocation) -> int:
+    if isinstance(error, Interrupted):
+        # After ^C the cursor is still on the prompt's line.
+        note(f"\nawsmfa: {error.message}")
+        return error.exit_status
+    note(f"awsmfa: error: {error.message}")
+    if error.hint:
+        note(error.hint)
+    variable = invocation.profile_variable
+    if variable and isinstance(error, ConfigError):
+        # The user typed no name and may not know where this one came from.
+        note(f"(The profile name came from ${variable}; name a profile, or `unset {variable}`.)")
+    return error.exit_status
+
+
+def _unexpected(error: Exception, invocation: Invocation) -> int:
+    if invocation.debug:
+        raise error
+    # The type only: an unexpected exception's text could quote a secret.
+    note(f"awsmfa: unexpected error ({type(error).__name__}); nothing was written")
+    note("Run again with --debug for the traceback, and please report it.")
+    return ExitStatus.INTERNAL

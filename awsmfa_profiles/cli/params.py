@@ -1,0 +1,79 @@
+"""Each argument and option that several commands take, declared once (typer's
+Annotated style), with the parsing that turns their text into values."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+import typer
+
+from awsmfa_profiles.cli.defaults import Invocation, profile_from_environment
+from awsmfa_profiles.errors import UsageError
+from awsmfa_profiles.session import parse_duration
+
+
+def _default_profile() -> str:
+    return profile_from_environment()[0]
+
+
+def _remember_where_it_came_from(context: typer.Context, name: str) -> str:
+    """Errors about a name the user did not type say which variable it came from."""
+    # Compared by name: the enum's class lives in the click that typer bundles.
+    if getattr(context.get_parameter_source("name"), "name", None) == "DEFAULT":
+        context.ensure_object(Invocation).profile_variable = profile_from_environment()[1]
+    return name
+
+
+Profile = Annotated[
+    str,
+    typer.Argument(
+        metavar="NAME",
+        help="The profile; default $AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else 'default'.",
+        default_factory=_default_profile,
+        show_default=False,
+        callback=_remember_where_it_came_from,
+    ),
+]
+
+
+def option(*declarations: str, metavar: str | None = None, help: str) -> Any:
+    """An option whose default is described in its help rather than shown by typer."""
+    return typer.Option(*declarations, metavar=metavar, help=help, show_default=False)
+
+
+ProfileNames = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="NAME...",
+        help="Profiles to check; default every one with a [NAME-long-term].",
+        show_default=False,
+    ),
+]
+Region = Annotated[
+    str | None,
+    option(
+        "--region",
+        metavar="REGION",
+        help="AWS region; default $AWS_REGION, $AWS_DEFAULT_REGION, the profile's, else us-east-1.",
+    ),
+]
+EndpointUrl = Annotated[
+    str | None,
+    option(
+        "--endpoint-url",
+        metavar="URL",
+        help="Send every AWS request here (e.g. a local test endpoint).",
+    ),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print a JSON list instead of lines.")]
+
+
+def duration(text: str | None, option_name: str) -> timedelta | None:
+    """A duration option's value; UsageError naming the option when it is not one."""
+    if text is None:
+        return None
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise UsageError(f"{option_name}: {error}") from None

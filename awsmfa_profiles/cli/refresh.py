@@ -1,0 +1,162 @@
+"""`awsmfa refresh NAME`: a new MFA session into [NAME] when the one there runs out."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from awsmfa_profiles.cli import defaults, prompts
+from awsmfa_profiles.cli.params import EndpointUrl, Profile, Region, duration, option
+from awsmfa_profiles.cli.render import describe_expiry, note, say, tightened
+from awsmfa_profiles.session import describe_duration, shadowing_variables
+
+if TYPE_CHECKING:
+    from awsmfa_profiles.refresh import Refreshed, StillValid
+
+
+def refresh(
+    name: Profile,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Renew even if still valid.")
+    ] = False,
+    within: Annotated[
+        str | None,
+        option(
+            "--within",
+            metavar="DURATION",
+            help="Renew when less than this is left; default 1h, for a role 10m.",
+        ),
+    ] = None,
+    session_duration: Annotated[
+        str | None,
+        option(
+            "--duration",
+            metavar="DURATION",
+            help="Session length: 12h by default (15m to 36h); for a role 1h (15m to 12h).",
+        ),
+    ] = None,
+    device: Annotated[
+        str | None,
+        option(
+            "--device",
+            metavar="ARN",
+            help="MFA device ARN (or hardware token serial); default from the files, "
+            "else discovered.",
+        ),
+    ] = None,
+    code: Annotated[
+        str | None,
+        option(
+            "--code",
+            metavar="CODE",
+            help="The 6-digit MFA code; default: mfa_process, else ask on the terminal.",
+        ),
+    ] = None,
+    region: Region = None,
+    endpoint_url: EndpointUrl = None,
+    role_arn: Annotated[
+        str | None,
+        option(
+            "--role-arn",
+            metavar="ARN",
+            help="Assume this IAM role with MFA; default role_arn in [NAME-long-term].",
+        ),
+    ] = None,
+    role_session_name: Annotated[
+        str | None,
+        option(
+            "--role-session-name",
+            metavar="NAME",
+            help="Session name for the role; default the IAM user name.",
+        ),
+    ] = None,
+    external_id: Annotated[
+        str | None,
+        option("--external-id", metavar="ID", help="External ID the role's trust policy requires."),
+    ] = None,
+    dotenv: Annotated[
+        str | None,
+        option(
+            "--dotenv",
+            metavar="PATH",
+            help="Also merge the session into this .env file, for notebooks (mode 0600).",
+        ),
+    ] = None,
+) -> None:
+    """Get a new MFA session into [NAME] from the long-term keys in [NAME-long-term]."""
+    from awsmfa_profiles import mfa
+    from awsmfa_profiles.aws import connect
+    from awsmfa_profiles.refresh import Environment, RefreshOptions, update_dotenv
+    from awsmfa_profiles.refresh import refresh as run_refresh
+
+    options = RefreshOptions(
+        force=force,
+        within=duration(within, "--within"),
+        duration=duration(session_duration, "--duration"),
+        device=None if device is None else mfa.check_device(device),
+        code=None if code is None else mfa.check_code(code),
+        region=defaults.region_from(region),
+        endpoint_url=endpoint_url,
+        role_arn=None if role_arn is None else mfa.check_role_arn(role_arn),
+        role_session_name=None
+        if role_session_name is None
+        else mfa.check_role_session_name(role_session_name),
+        external_id=None if external_id is None else mfa.check_external_id(external_id),
+        dotenv=None if dotenv is None else Path(dotenv).expanduser(),
+    )
+    interactive = defaults.interactive()
+    credentials_path = defaults.credentials_path()
+    env = Environment(
+        credentials_path=credentials_path,
+        config_path=defaults.config_path(),
+        now=defaults.utc_now,
+        connect=connect,
+        ask_code=prompts.ask_code if interactive else None,
+        choose_device=prompts.choose_device if interactive else None,
+    )
+    outcome = run_refresh(name, options, env)
+    now = defaults.utc_now()
+    _report(name, outcome, credentials_path, now)
+    if options.dotenv is not None:
+        loosened = update_dotenv(
+            name, outcome, path=options.dotenv, credentials_path=credentials_path, now=now
+        )
+        if loosened is not None:
+            tightened(options.dotenv, loosened)
+        say(f"Updated {options.dotenv} with the session of [{name}].")
+
+
+def _report(
+    name: str, outcome: Refreshed | StillValid, credentials_path: Path, now: datetime
+) -> None:
+    from awsmfa_profiles.refresh import Refreshed
+
+    if not isinstance(outcome, Refreshed):
+        left = describe_duration(outcome.expires_at - now)
+        say(
+            f"[{name}] is valid until {describe_expiry(outcome.expires_at)}, "
+            f"{left} left; nothing to do (--force renews it now)."
+        )
+    else:
+        if outcome.loosened_mode is not None:
+            tightened(credentials_path, outcome.loosened_mode)
+        if outcome.remembered_device:
+            note(f"Remembered MFA device {outcome.device} as aws_mfa_device in [{name}-long-term].")
+        if outcome.role_arn:
+            note(f"Assumed role {outcome.role_arn}.")
+        expires_at = outcome.session.expires_at
+        say(
+            f"[{name}] refreshed: valid until {describe_expiry(expires_at)}, "
+            f"{describe_duration(expires_at - now)} from now."
+        )
+    shadowing = shadowing_variables(os.environ)
+    if shadowing:
+        # The old script's exported session would still win over [NAME] in this shell.
+        note(
+            f"Note: this shell exports {', '.join(shadowing)}, which AWS tools use before any "
+            f"profile; run `unset {' '.join(shadowing)}`."
+        )

@@ -1,0 +1,86 @@
+"""`awsmfa remind`: the daily `awsmfa check --quiet --notify` line for the user's crontab."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sys
+from typing import Annotated
+
+import typer
+
+from awsmfa_profiles.cli import defaults
+from awsmfa_profiles.cli.params import ProfileNames, option
+from awsmfa_profiles.cli.render import note, say
+from awsmfa_profiles.errors import UsageError
+
+
+def remind(
+    names: ProfileNames = None,
+    install: Annotated[
+        bool,
+        typer.Option("--install", help="Put the line into your crontab, replacing an earlier one."),
+    ] = False,
+    uninstall: Annotated[
+        bool, typer.Option("--uninstall", help="Take awsmfa's line out of your crontab.")
+    ] = False,
+    at: Annotated[
+        str | None,
+        option(
+            "--at", metavar="HH:MM", help="Time of day, HH:MM on a 24-hour clock [default: 09:00]."
+        ),
+    ] = None,
+) -> None:
+    """A daily reminder from cron: `awsmfa check --quiet --notify` once a day. Without
+    --install or --uninstall, print the crontab line to add yourself."""
+    from awsmfa_profiles import crontab
+    from awsmfa_profiles.programs import run_command
+
+    if install and uninstall:
+        raise UsageError("--install and --uninstall cannot be used together")
+    if uninstall and (names or at is not None):
+        raise UsageError(
+            "--uninstall takes no profile names and no --at",
+            hint="It removes awsmfa's one line, whatever it checks.",
+        )
+    if uninstall:
+        if crontab.uninstall(run_command):
+            say("Removed the awsmfa reminder from your crontab.")
+        else:
+            say("There is no awsmfa reminder in your crontab; nothing to change.")
+        return
+    profiles = list(names or [])
+    credentials_path = defaults.credentials_path()
+    line = crontab.reminder_line(
+        crontab.awsmfa_command(sys.argv[0], sys.executable, shutil.which),
+        crontab.parse_at(crontab.DEFAULT_AT if at is None else at),
+        profiles,
+        # cron starts jobs in $HOME: a relative path would name another file there.
+        credentials_file=str(credentials_path.absolute())
+        if os.environ.get("AWS_SHARED_CREDENTIALS_FILE")
+        else None,
+    )
+    for unknown in crontab.unknown_profiles(profiles, credentials_path):
+        note(
+            f"Note: there is no [{unknown}] or [{unknown}-long-term] yet: until "
+            f"`awsmfa init {shlex.quote(unknown)}` is run, the daily check will fail with "
+            "an error (shown as a notification). A typo? Check the name."
+        )
+    if not install:
+        say(line)
+        note("Add it with `crontab -e`, or let `awsmfa remind --install` add it.")
+        return
+    installed = crontab.install(line, run_command)
+    if not installed.changed:
+        say("The awsmfa reminder is already in your crontab; nothing to change:")
+    elif installed.replaced:
+        say("Replaced the awsmfa reminder in your crontab:")
+    else:
+        say("Added the awsmfa reminder to your crontab:")
+    say(f"  {line}")
+    if not (shutil.which("notify-send") or shutil.which("osascript")):
+        note(
+            "No notify-send or osascript on PATH: the reminder will only print, and cron "
+            "mails what it prints if mail is set up."
+        )

@@ -1,0 +1,154 @@
+"""Durable file I/O for files that hold secrets: read a regular file as UTF-8 text,
+replace it atomically with a fsynced 0600 copy, and lock it against other awsmfa runs.
+
+Shared by the credentials file and the files `export` writes; knows nothing of their
+formats.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from awsmfa_profiles.errors import ConfigError, WriteFailed
+
+SECURE_MODE = 0o600
+TEMP_SUFFIX = ".awsmfa-tmp"
+
+
+def read_regular_file(path: Path, *, fix: str) -> tuple[bytes, int] | None:
+    """The bytes and mode of `path`; None when it does not exist.
+
+    ConfigError for what must never be read or replaced: a directory, a FIFO (the read
+    would block forever) or a device file; `fix` is the hint that goes with it.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ConfigError(f"{path} is a directory, not a file", hint=fix)
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"{path} is not a regular file", hint=fix)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    return data, stat.S_IMODE(info.st_mode)
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """UTF-8 text without NUL bytes; ConfigError naming the line otherwise."""
+    if b"\0" in data:
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}, line {line}: the file contains a NUL byte; it is not a text file",
+            hint="Restore it from a backup; awsmfa will not write over it.",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}, line {line}: the file is not UTF-8 text",
+            hint="Save it as UTF-8; awsmfa will not write over it.",
+        ) from None
+
+
+def write_atomically(path: Path, text: str) -> int | None:
+    """Replace the file (or a symlink's target) by a fully written, fsynced 0600 copy.
+
+    Returns the previous mode when it was looser than 0600, so the caller can say so.
+    On any failure the original file is left as it was and WriteFailed says why.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        previous_mode: int | None = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        previous_mode = None
+    except OSError as error:
+        raise WriteFailed(path, _reason(error)) from None
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX
+        )
+    except OSError as error:
+        raise WriteFailed(path, _reason(error)) from None
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            os.fchmod(temp.fileno(), SECURE_MODE)
+            temp.write(text.encode("utf-8"))
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.replace(temp_name, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise WriteFailed(path, _reason(error)) from None
+    _fsync_directory(target.parent)
+    if previous_mode is not None and previous_mode & ~SECURE_MODE & 0o777:
+        return previous_mode
+    return None
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside the real file for a whole read-modify-write.
+
+    The lock file is left in place: removing it would let two writers lock
+    different files of the same name.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; writes are still atomic.
+        yield
+        return
+    target = Path(os.path.realpath(path))
+    lock_path = target.with_name(target.name + ".lock")
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, SECURE_MODE)
+    except OSError as error:
+        raise WriteFailed(path, _reason(error)) from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _remove_stale_temp_files(target)
+        yield
+    finally:
+        os.close(handle)
+
+
+def _remove_stale_temp_files(target: Path) -> None:
+    # Under the lock no other awsmfa is writing, so any temp file is a killed run's leftover.
+    # mkstemp puts exactly 8 random characters between prefix and suffix, so the temp
+    # files of another file named like this one (credentials.work) are not matched.
+    pattern = f".{_glob_escape(target.name)}.{'?' * 8}{TEMP_SUFFIX}"
+    for leftover in target.parent.glob(pattern):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename itself durable; not every platform can open a directory.
+    with contextlib.suppress(OSError):
+        handle = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)

@@ -1,0 +1,215 @@
+"""Helpers shared by the tests: the fake AWS's record, IAM users with MFA devices, and
+ways to run awsmfa (in this process by default, in a child process where that matters)."""
+
+from __future__ import annotations
+
+import configparser
+import contextlib
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+
+
+@dataclass
+class Canned:
+    """A response the test server gives instead of moto's, `times` times."""
+
+    status: int
+    body: str
+    times: int = 1
+
+
+@dataclass(frozen=True)
+class Request:
+    action: str
+    access_key_id: str
+    region: str
+    params: dict[str, str] = field(default_factory=dict, hash=False)
+
+
+@dataclass
+class FakeAws:
+    """The moto server, plus what it was asked and any faults to answer with instead."""
+
+    endpoint: str
+    calls: list[Request] = field(default_factory=list)
+    faults: dict[str, Canned] = field(default_factory=dict)
+    date_header: str | None = None
+
+    def fail(self, action: str, status: int, code: str, message: str, times: int = 1) -> None:
+        """Answer `action` with an AWS error, as STS and IAM send it."""
+        body = (
+            f'<ErrorResponse xmlns="{STS_NS}"><Error><Type>Sender</Type>'
+            f"<Code>{code}</Code><Message>{message}</Message></Error>"
+            "<RequestId>fault</RequestId></ErrorResponse>"
+        )
+        self.faults[action] = Canned(status, body, times)
+
+    def respond(self, action: str, result_xml: str, times: int = 1) -> None:
+        """Answer `action` with a successful result moto would not give."""
+        body = (
+            f"<{action}Response><{action}Result>{result_xml}</{action}Result>"
+            f"<ResponseMetadata><RequestId>canned</RequestId></ResponseMetadata></{action}Response>"
+        )
+        self.faults[action] = Canned(200, body, times)
+
+    @property
+    def requests(self) -> list[str]:
+        """The actions asked for, in order."""
+        return [call.action for call in self.calls]
+
+    def reset(self) -> None:
+        import urllib.request
+
+        urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", b""))
+        self.calls.clear()
+        self.faults.clear()
+        self.date_header = None
+
+
+@dataclass
+class IamUser:
+    name: str
+    arn: str
+    access_key_id: str
+    secret_access_key: str
+    device: str
+    seed: bytes
+
+
+def make_user(fake: FakeAws, name: str = "john.doe", path: str = "/", devices: int = 1) -> IamUser:
+    import base64
+
+    import boto3
+
+    iam = boto3.client(
+        "iam",
+        region_name="us-east-1",
+        endpoint_url=fake.endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    user = iam.create_user(UserName=name, Path=path)["User"]
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    serials, seed = [], b""
+    for number in range(devices):
+        device = iam.create_virtual_mfa_device(VirtualMFADeviceName=f"{name}-{number}")[
+            "VirtualMFADevice"
+        ]
+        seed = base64.b32decode(device["Base32StringSeed"])
+        iam.enable_mfa_device(
+            UserName=name,
+            SerialNumber=device["SerialNumber"],
+            AuthenticationCode1="123456",
+            AuthenticationCode2="654321",
+        )
+        serials.append(device["SerialNumber"])
+    fake.calls.clear()
+    return IamUser(
+        name=name,
+        arn=user["Arn"],
+        access_key_id=key["AccessKeyId"],
+        secret_access_key=key["SecretAccessKey"],
+        device=serials[0] if serials else "",
+        seed=seed,
+    )
+
+
+def long_term_text(user: IamUser, name: str = "dev", extra: str = "") -> str:
+    return (
+        f"[{name}-long-term]\n"
+        f"aws_access_key_id = {user.access_key_id}\n"
+        f"aws_secret_access_key = {user.secret_access_key}\n"
+        f"{extra}"
+    )
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    """Run awsmfa in this process, as `main(argv)`, with its own stdin, stdout and stderr.
+
+    stdin is not a terminal, as for a child process with piped input; `env` is added to
+    the environment for the run only.
+    """
+    from awsmfa_profiles.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    saved = dict(os.environ)
+    os.environ.update(env or {})
+    try:
+        with (
+            contextlib.redirect_stdout(stdout),
+            contextlib.redirect_stderr(stderr),
+            _stdin(io.StringIO(input or "")),
+        ):
+            try:
+                status = main(list(args))
+            except SystemExit as done:  # only --debug lets anything out of main()
+                status = done.code if isinstance(done.code, int) else 1
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return Result(status, stdout.getvalue(), stderr.getvalue())
+
+
+@contextlib.contextmanager
+def _stdin(stream: io.StringIO) -> Iterator[None]:
+    saved = sys.stdin
+    sys.stdin = stream
+    try:
+        yield
+    finally:
+        sys.stdin = saved
+
+
+def run_process(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    """Run the installed command in a child process, as a user's shell would: for what
+    only a real process shows (its imports, signals, exit status, a terminal)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "awsmfa_profiles", *args],
+        input=input if input is not None else "",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+    return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def session_text(
+    name: str, expires_at: datetime, *, secret: str = "oldsecret", token: str = "oldtoken"
+) -> str:
+    """A [NAME] section holding a session that expires at `expires_at`, after a blank line."""
+    return (
+        f"\n[{name}]\naws_access_key_id = ASIAOLD\naws_secret_access_key = {secret}\n"
+        f"aws_session_token = {token}\nexpiration = {iso(expires_at)}\n"
+    )
+
+
+def read_section(path: Path, name: str) -> dict[str, str]:
+    """[NAME] as configparser, and so botocore, reads it from the file."""
+    parser = configparser.RawConfigParser()
+    parser.read_string(path.read_text())
+    return dict(parser.items(name))
