@@ -7,6 +7,7 @@ s3transfer and its own session layer to every refresh.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -166,30 +167,39 @@ _SERVICES = ("iam", "sts")
 def _use_known_services_loader(session: Any) -> bool:
     """Give the session botocore's model loader minus a scan of every service it knows.
 
-    Before loading a model, botocore lists its 400-odd service folders (twice per
-    client) only to check that the name asked for is among them; sts and iam always
-    are. Measured: about 20 ms of a 230 ms refresh. Models still come from the same
-    places, AWS_DATA_PATH and ~/.aws/models included. It leans on botocore's Loader
-    class, which is not a promised interface: False (and botocore's own loader kept)
-    when this botocore does not take it.
+    It leans on botocore's Loader class, which is not a promised interface: False (and
+    botocore's own loader kept) when this botocore does not take it.
     """
     try:
-        import botocore.loaders
-
-        class KnownServicesLoader(botocore.loaders.Loader):  # type: ignore[misc]
-            def list_available_services(self, type_name: str) -> list[str]:
-                return list(_SERVICES)
-
-        data_path = session.get_config_variable("data_path")
-        paths = (
-            [os.path.expanduser(os.path.expandvars(path)) for path in data_path.split(os.pathsep)]
-            if data_path
-            else None
-        )
-        session.register_component("data_loader", KnownServicesLoader(extra_search_paths=paths))
+        loader = _known_services_loader(session.get_config_variable("data_path"))
+        session.register_component("data_loader", loader)
     except Exception:
         return False
     return True
+
+
+@functools.cache
+def _known_services_loader(data_path: str | None) -> Any:
+    """botocore's loader, minus a scan of every service folder; one per process.
+
+    Before loading a model, botocore lists its 400-odd service folders (twice per
+    client) only to check that the name asked for is among them; sts and iam always
+    are. Measured: about 20 ms of a 230 ms refresh. Models still come from the same
+    places, AWS_DATA_PATH and ~/.aws/models included. Kept for the process, so a run
+    that connects for several profiles parses each model and the endpoint data once.
+    """
+    import botocore.loaders
+
+    class KnownServicesLoader(botocore.loaders.Loader):  # type: ignore[misc]
+        def list_available_services(self, type_name: str) -> list[str]:
+            return list(_SERVICES)
+
+    paths = (
+        [os.path.expanduser(os.path.expandvars(path)) for path in data_path.split(os.pathsep)]
+        if data_path
+        else None
+    )
+    return KnownServicesLoader(extra_search_paths=paths)
 
 
 def _use_default_loader(session: Any) -> None:

@@ -328,3 +328,54 @@ def test_the_quick_model_loader_keeps_botocores_search_paths(
     assert str(tmp_path / "models") in loader.search_paths
     assert loader.load_service_model("sts", "service-2")["metadata"]["protocol"] == "query"
     assert loader.list_available_services("service-2") == ["iam", "sts"]
+
+
+def _caller_arn(aws: FakeAws, user: IamUser) -> str:
+    keys = LongTermKeys(user.access_key_id, user.secret_access_key, "[dev-long-term]")
+    return connect(keys, AwsTarget(endpoint_url=aws.endpoint)).caller_arn()
+
+
+def test_a_botocore_that_refuses_session_vars_is_used_through_its_public_setter(
+    aws: FakeAws, user: IamUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import botocore.session
+
+    original = botocore.session.Session.__init__
+
+    def without_session_vars(self: object, *args: object, **kwargs: object) -> None:
+        if "session_vars" in kwargs:
+            raise TypeError("__init__() got an unexpected keyword argument 'session_vars'")
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(botocore.session.Session, "__init__", without_session_vars)
+    assert _caller_arn(aws, user) == user.arn
+    assert aws.requests == ["GetCallerIdentity"]
+
+
+def test_a_botocore_without_register_component_keeps_its_own_loader(
+    aws: FakeAws, user: IamUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import botocore.session
+
+    def gone(self: object, name: str, component: object) -> None:
+        raise AttributeError("register_component")
+
+    monkeypatch.setattr(botocore.session.Session, "register_component", gone)
+    assert _caller_arn(aws, user) == user.arn
+
+
+def test_a_loader_subclass_botocore_no_longer_accepts_falls_back_to_botocores_loader(
+    aws: FakeAws, user: IamUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import botocore.loaders
+
+    original = botocore.loaders.Loader.load_service_model
+
+    def only_botocores_own(self: object, *args: object, **kwargs: object) -> object:
+        if type(self) is not botocore.loaders.Loader:
+            raise botocore.loaders.DataNotFoundError(data_path="sts")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(botocore.loaders.Loader, "load_service_model", only_botocores_own)
+    assert _caller_arn(aws, user) == user.arn
+    assert aws.requests == ["GetCallerIdentity"]

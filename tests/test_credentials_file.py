@@ -148,7 +148,9 @@ def test_aws_mfa_device_wins_over_mfa_serial(tmp_path: Path) -> None:
         "mfa_serial = arn:aws:iam::123456789012:mfa/old\n"
         "aws_mfa_device = arn:aws:iam::123456789012:mfa/new\n"
     )
-    assert CredentialsFile.load(path).long_term("x").mfa_device.endswith("/new")
+    assert CredentialsFile.load(path).long_term("x").mfa_device == (
+        "arn:aws:iam::123456789012:mfa/new"
+    )
 
 
 def test_long_term_profiles_in_file_order(tmp_path: Path) -> None:

@@ -22,16 +22,9 @@ from helpers import FakeAws, IamUser, long_term_text, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from awsmfa_profiles.dotenv import dotenv_quote, merge_dotenv
 from awsmfa_profiles.errors import ConfigError, SessionUnavailable, UsageError
-from awsmfa_profiles.export import (
-    Format,
-    current_session,
-    dotenv_quote,
-    merge_dotenv,
-    parse_format,
-    render,
-    variables,
-)
+from awsmfa_profiles.export import Format, current_session, parse_format, render, variables
 from awsmfa_profiles.session import Session, Status
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -7,9 +7,10 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import Result, run_cli
@@ -93,7 +94,7 @@ class FakeBin:
         return calls.read_text().splitlines() if calls.exists() else []
 
     @property
-    def notifications(self) -> list[dict[str, object]]:
+    def notifications(self) -> list[dict[str, Any]]:
         log = self.directory / "notifications.log"
         return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
@@ -385,7 +386,7 @@ def test_the_installed_line_runs_as_cron_would_run_it(
     )
     assert completed.returncode == 1, completed.stderr
     assert "run: awsmfa refresh dev" in completed.stdout
-    assert [entry["args"][-1] for entry in fake_bin.notifications] == [  # type: ignore[index]
+    assert [entry["args"][-1] for entry in fake_bin.notifications] == [
         "Run: awsmfa refresh dev",
         "Run: awsmfa refresh 100%",
     ]
@@ -449,7 +450,7 @@ def test_awsmfa_command_prefers_the_running_script(tmp_path: Path) -> None:
     ]
 
 
-def found(*programs: str) -> object:
+def found(*programs: str) -> Callable[[str], str | None]:
     return lambda name: f"/usr/bin/{name}" if name in programs else None
 
 
@@ -469,7 +470,7 @@ NOTICE = Notice('say "hi" \\ now', "Run: awsmfa refresh dev")
 def test_the_notifier_is_chosen_by_platform_then_path(
     platform: str, programs: tuple[str, ...], chosen: str | None
 ) -> None:
-    command = notify.notifier_command(NOTICE, which=found(*programs), platform=platform)  # type: ignore[arg-type]
+    command = notify.notifier_command(NOTICE, which=found(*programs), platform=platform)
     if chosen is None:
         assert command is None
     else:
@@ -523,7 +524,7 @@ def test_a_notifier_problem_is_reported_never_raised(
     notified = notify.notify(
         [NOTICE, NOTICE],
         run=runner,
-        which=found("notify-send"),  # type: ignore[arg-type]
+        which=found("notify-send"),
         platform="linux",
         environ={},
         uid=None,
@@ -540,7 +541,7 @@ def test_no_notifier_no_run() -> None:
         which=found(),
         platform="linux",
         environ={},
-        uid=None,  # type: ignore[arg-type]
+        uid=None,
     )
     assert notified == notify.Notified(None, [])
     assert runner.calls == []

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import FakeAws, IamUser, long_term_text, run_cli
@@ -30,14 +31,14 @@ def sections(path: Path) -> dict[str, dict[str, str]]:
     return {name: dict(parser.items(name)) for name in parser.sections()}
 
 
-def refresh_process(*extra: str, **kwargs: object) -> subprocess.Popen[str]:
+def refresh_process(*extra: str, **kwargs: Any) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "awsmfa_profiles", "refresh", "dev", "--code", "123456", *extra],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        **kwargs,  # type: ignore[call-overload]
+        **kwargs,
     )
 
 
@@ -103,6 +104,7 @@ def test_a_kill_during_the_write_leaves_the_old_file_or_the_new_one(
     probe = f"""
 import os, signal
 from pathlib import Path
+from typing import Any
 from awsmfa_profiles import durable
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
