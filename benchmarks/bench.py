@@ -1,8 +1,9 @@
 """Whole-process times of awsmfa beside a baseline, as paired ratios with their noise.
 
-Each scenario compares one command of awsmfa with a baseline: aws-mfa 0.0.12, or awsmfa
-itself on a smaller file. The two commands run in interleaved pairs against the same moto
-server on loopback, in throwaway HOMEs; the server counts the requests each run makes.
+Each scenario compares one command of awsmfa with a baseline: aws-mfa 0.0.12, awsmfa
+itself on a smaller file, or a bare interpreter (`python -c pass` with awsmfa's own
+venv). The two commands run in interleaved pairs against the same moto server on
+loopback, in throwaway HOMEs; the server counts the requests each run makes.
 
 Why paired ratios: machine load drifts over a run (it moved the old ratio of medians for
 `refresh --force` from 0.88 to 1.04 between two runs). The two runs of a pair happen
@@ -62,12 +63,14 @@ class Scenario:
     ours: Command
     baseline: Command
     target: float  # the paired ratio ours/baseline must not exceed
+    requests: int | None = None  # requests each run of ours must make, where that matters
 
 
 @dataclass(frozen=True)
 class Tools:
     awsmfa: str
     peer: str
+    python: str
 
 
 @dataclass
@@ -135,9 +138,24 @@ def make_home(home: Path, profiles: int) -> Path:
     return home
 
 
+# The commands that run from login scripts, shell prompts, cron and credential_process;
+# issue 17 wants each within a small factor of the bare interpreter. Add a row to measure
+# another one.
+READ_ONLY: list[tuple[str, list[str]]] = [
+    ("check dev", ["check", "dev"]),
+    ("check dev --json", ["check", "dev", "--json"]),
+    ("refresh dev, valid (no-op)", ["refresh", "dev"]),
+    ("export dev --format json", ["export", "dev", "--format", "json"]),
+    ("export dev --format env", ["export", "dev", "--format", "env"]),
+    ("--version", ["--version"]),
+]
+# (profiles in the file, target ratio against `python -c pass`)
+READ_ONLY_SIZES: list[tuple[int, float]] = [(3, 2.0), (2000, 3.0)]
+
+
 def scenarios(tools: Tools, homes: Homes) -> list[Scenario]:
     """Every scenario, in the order reported. Each writer (a forced refresh) has a HOME of
-    its own; the read-only commands share one."""
+    its own; the read-only commands share one HOME per file size."""
 
     def refresh(home: Path) -> Command:
         argv = [tools.awsmfa, "refresh", "dev", "--force", "--code", "123456"]
@@ -153,7 +171,11 @@ def scenarios(tools: Tools, homes: Homes) -> list[Scenario]:
     def awsmfa(args: list[str], home: Path) -> Command:
         return Command("awsmfa " + " ".join(args), [tools.awsmfa, *args], home)
 
+    def bare(home: Path) -> Command:
+        return Command("python -c pass", [tools.python, "-c", "pass"], home)
+
     small = homes.get("read-3", 3)
+    large = homes.get("read-10000", 10_000)
     check = ["check", "dev"]
     table = [
         Scenario("check, valid session", awsmfa(check, small), peer_noop(small), 0.5),
@@ -162,14 +184,23 @@ def scenarios(tools: Tools, homes: Homes) -> list[Scenario]:
             refresh(homes.get("force-ours", 3)),
             peer_force(homes.get("force-peer", 3)),
             1.0,
+            requests=1,
         ),
         Scenario(
             "refresh --force, 2000 profiles",
             refresh(homes.get("force-2000", 2000)),
             refresh(homes.get("force-3", 3)),
             1.5,
+            requests=1,
         ),
+        Scenario("check dev, 10000 profiles", awsmfa(check, large), peer_noop(large), 0.4),
     ]
+    for profiles, target in READ_ONLY_SIZES:
+        home = homes.get(f"read-{profiles}", profiles)
+        for name, args in READ_ONLY:
+            table.append(
+                Scenario(f"{name}, {profiles} profiles", awsmfa(args, home), bare(home), target)
+            )
     return table
 
 
@@ -246,12 +277,15 @@ def measure(scenario: Scenario, runs: int, endpoint: str, counter: Counter) -> d
     quartiles = statistics.quantiles(ratios, n=4)
     ours_requests = sorted({pair[2] for pair in pairs})
     baseline_requests = sorted({pair[3] for pair in pairs})
+    requests_ok = scenario.requests is None or ours_requests == [scenario.requests]
     if low > scenario.target:
         verdict = "MISSED"
     elif high <= scenario.target:
         verdict = "met"
     else:
         verdict = "within noise"  # the interval straddles the target: not a failure
+    if not requests_ok:
+        verdict = f"MISSED: {scenario.requests} request(s) expected"
     return {
         "scenario": scenario.name,
         "ours": scenario.ours.label,
@@ -297,6 +331,12 @@ def main() -> int:
     )
     parser.add_argument("--awsmfa", required=True, help="path of the awsmfa command")
     parser.add_argument("--peer", required=True, help="path of the aws-mfa command")
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the interpreter of awsmfa's venv, for the `python -c pass` baseline "
+        "(default: the one running this script)",
+    )
     parser.add_argument("--runs", type=int, default=21, help="timed pairs per scenario")
     parser.add_argument(
         "--only",
@@ -309,7 +349,7 @@ def main() -> int:
     if args.runs < MIN_RUNS:
         parser.error(f"--runs must be at least {MIN_RUNS} for a {CONFIDENCE:.0%} interval")
 
-    tools = Tools(args.awsmfa, args.peer)
+    tools = Tools(args.awsmfa, args.peer, args.python)
     root = Path(tempfile.mkdtemp(prefix="awsmfa-bench-"))
     try:
         chosen = [
