@@ -11,9 +11,8 @@ import typer
 
 from awsmfa_profiles.cli import defaults
 from awsmfa_profiles.cli.params import AsJson, ProfileNames, duration, option
-from awsmfa_profiles.cli.render import expiration_or_none, note, say, say_json
+from awsmfa_profiles.cli.render import check_entry, note, say, say_json, status_line
 from awsmfa_profiles.errors import AwsmfaError, ExitStatus
-from awsmfa_profiles.session import Status, describe_duration, format_expiration
 
 if TYPE_CHECKING:
     from awsmfa_profiles.check import ProfileStatus
@@ -60,38 +59,17 @@ def check(
         raise
     needs_refresh = any(result.status.needs_refresh for result in results)
     if as_json:
-        say_json([_as_json(result) for result in results])
+        say_json([check_entry(result) for result in results])
     elif needs_refresh or not quiet:
         width = max(len(result.profile) for result in results)
         for result in results:
-            say(_status_line(result, width, now))
+            say(status_line(result, width, now))
         for result in results:
             if result.status.needs_refresh:
                 say(f"  run: {result.action}")
     if notify and needs_refresh:
         _notify_desktop(results, now)
     return ExitStatus.FAILED if needs_refresh else ExitStatus.OK
-
-
-def _as_json(result: ProfileStatus) -> dict[str, object]:
-    return {
-        "profile": result.profile,
-        "status": result.status.value,
-        "expires_at": expiration_or_none(result.expires_at),
-        "seconds_left": result.seconds_left,
-    }
-
-
-def _status_line(result: ProfileStatus, width: int, now: datetime) -> str:
-    label, state, expires_at = result.profile.ljust(width), result.status, result.expires_at
-    if result.problem:
-        return f"{label}  {state.value:<8}  {result.problem}"
-    if expires_at is None:
-        return f"{label}  {state.value:<8}  never refreshed"
-    when = format_expiration(expires_at)
-    if state is Status.EXPIRED:
-        return f"{label}  {state.value:<8}  {describe_duration(now - expires_at)} ago, at {when}"
-    return f"{label}  {state.value:<8}  {describe_duration(expires_at - now)} left, until {when}"
 
 
 def _notify_desktop(

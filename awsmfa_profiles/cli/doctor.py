@@ -6,7 +6,7 @@ import os
 
 from awsmfa_profiles.cli import defaults
 from awsmfa_profiles.cli.params import AsJson, EndpointUrl, Profile, Region
-from awsmfa_profiles.cli.render import count, say, say_json
+from awsmfa_profiles.cli.render import finding_entry, finding_lines, say, say_json
 from awsmfa_profiles.errors import ExitStatus
 
 
@@ -19,7 +19,7 @@ def doctor(
     """Check the setup step by step: file, modes, keys, AWS, MFA device, clock, shell
     variables, session. Never writes. Exit 1 if a check failed."""
     from awsmfa_profiles.aws import connect
-    from awsmfa_profiles.doctor import DoctorEnvironment, Level, diagnose, failed
+    from awsmfa_profiles.doctor import DoctorEnvironment, diagnose, failed
 
     findings = diagnose(
         name,
@@ -34,30 +34,9 @@ def doctor(
         ),
     )
     if as_json:
-        say_json(
-            [
-                {
-                    "level": finding.level.value,
-                    "title": finding.title,
-                    "detail": finding.detail or None,
-                    "fix": finding.fix or None,
-                }
-                for finding in findings
-            ]
-        )
+        say_json([finding_entry(finding) for finding in findings])
     else:
         say(f"Checking profile [{name}]:")
-        for finding in findings:
-            line = f"{finding.level.value:<5} {finding.title}"
-            say(f"{line}: {finding.detail}" if finding.detail else line)
-            for number, fix in enumerate(finding.fix.splitlines()):
-                say(f"{'':6}{'fix: ' if number == 0 else '     '}{fix}")
-        failures = sum(finding.level is Level.FAIL for finding in findings)
-        warnings = sum(finding.level is Level.WARN for finding in findings)
-        if failures:
-            say(f"{count(failures, 'check')} failed, {count(warnings, 'warning')}.")
-        elif warnings:
-            say(f"No check failed; {count(warnings, 'warning')}.")
-        else:
-            say("No problems found.")
+        for line in finding_lines(findings):
+            say(line)
     return ExitStatus.FAILED if failed(findings) else ExitStatus.OK

@@ -4,13 +4,18 @@ that several commands share."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from awsmfa_profiles.session import format_expiration
+from awsmfa_profiles.session import Status, describe_duration, format_expiration
+
+if TYPE_CHECKING:
+    from awsmfa_profiles.check import ProfileStatus
+    from awsmfa_profiles.doctor import Finding
 
 
 def say(text: str, *, newline: bool = True) -> None:
@@ -42,3 +47,61 @@ def tightened(path: Path, mode: int) -> None:
 
 def count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+# check
+
+
+def check_entry(result: ProfileStatus) -> dict[str, object]:
+    """One profile of `check --json`."""
+    return {
+        "profile": result.profile,
+        "status": result.status.value,
+        "expires_at": expiration_or_none(result.expires_at),
+        "seconds_left": result.seconds_left,
+    }
+
+
+def status_line(result: ProfileStatus, width: int, now: datetime) -> str:
+    """One profile of `check`, its name padded to `width`."""
+    label, state, expires_at = result.profile.ljust(width), result.status, result.expires_at
+    if result.problem:
+        return f"{label}  {state.value:<8}  {result.problem}"
+    if expires_at is None:
+        return f"{label}  {state.value:<8}  never refreshed"
+    when = format_expiration(expires_at)
+    if state is Status.EXPIRED:
+        return f"{label}  {state.value:<8}  {describe_duration(now - expires_at)} ago, at {when}"
+    return f"{label}  {state.value:<8}  {describe_duration(expires_at - now)} left, until {when}"
+
+
+# doctor
+
+
+def finding_entry(finding: Finding) -> dict[str, object]:
+    """One finding of `doctor --json`."""
+    return {
+        "level": finding.level.value,
+        "title": finding.title,
+        "detail": finding.detail or None,
+        "fix": finding.fix or None,
+    }
+
+
+def finding_lines(findings: list[Finding]) -> Iterator[str]:
+    """doctor's report: a line per finding, its fix below it, and a summary."""
+    from awsmfa_profiles.doctor import Level
+
+    for finding in findings:
+        line = f"{finding.level.value:<5} {finding.title}"
+        yield f"{line}: {finding.detail}" if finding.detail else line
+        for number, fix in enumerate(finding.fix.splitlines()):
+            yield f"{'':6}{'fix: ' if number == 0 else '     '}{fix}"
+    failures = sum(finding.level is Level.FAIL for finding in findings)
+    warnings = sum(finding.level is Level.WARN for finding in findings)
+    if failures:
+        yield f"{count(failures, 'check')} failed, {count(warnings, 'warning')}."
+    elif warnings:
+        yield f"No check failed; {count(warnings, 'warning')}."
+    else:
+        yield "No problems found."
