@@ -3,6 +3,7 @@ and one exit status here, and nowhere else."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
@@ -80,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             return _unexpected(error, invocation)
         # The reader of stdout went away (`awsmfa check | head -1`): nothing to say it to,
         # and the interpreter's last flush must not complain either.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ExitStatus.FAILED
     except Exception as error:
         return _unexpected(error, invocation)
