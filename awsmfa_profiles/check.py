@@ -14,6 +14,7 @@ from awsmfa_profiles.credentials_file import (
 )
 from awsmfa_profiles.errors import ConfigError
 from awsmfa_profiles.session import Status, status
+from awsmfa_profiles.settings import profile_margin
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,13 @@ def check(
                 f"no [NAME-long-term] section in {credentials_path}, so nothing to check",
                 hint="Run `awsmfa init NAME` to put your long-term keys in [NAME-long-term].",
             )
+    margins = {}
     for name in names:
         check_profile_name(name)
         credentials.require_profile(name)
+        margins[name] = profile_margin(credentials, name, within).value
     results = []
     for name in names:
-        margin = credentials.session_kind(name).default_within if within is None else within
         action = _action(credentials, name, within)
         try:
             expires_at = credentials.stored_session(name).expires_at
@@ -61,7 +63,7 @@ def check(
             )
             continue
         left = None if expires_at is None else int((expires_at - now).total_seconds())
-        state = status(expires_at, now, margin)
+        state = status(expires_at, now, margins[name])
         results.append(ProfileStatus(name, state, expires_at, left, action=action))
     return results
 

@@ -33,12 +33,15 @@ from awsmfa_profiles.mfa import (
     pick_device,
 )
 from awsmfa_profiles.session import (
+    ROLE_SESSION,
     SHADOWING_VARIABLES,
+    USER_SESSION,
     Status,
     describe_duration,
     format_expiration,
     status,
 )
+from awsmfa_profiles.settings import profile_margin, renewal_margin, session_length
 
 # SigV4 refuses a request signed more than 5 minutes from AWS's time.
 MAX_SKEW = timedelta(minutes=5)
@@ -90,6 +93,7 @@ def _checks(name: str, env: DoctorEnvironment) -> Iterator[Finding]:
         profile = yield from _long_term_keys(credentials, name)
     if profile is not None:
         yield from _role(profile, settings)
+        yield from _settings(profile)
     if profile is not None and credentials is not None:
         if config_readable:
             yield from _with_aws(env, name, profile, settings)
@@ -260,6 +264,23 @@ def _role(profile: LongTermProfile, settings: dict[str, str]) -> Iterator[Findin
             f"[profile {profile.name}] in the config file has role_arn: SDKs and the AWS "
             f"CLI will assume that role themselves and ignore the session in [{profile.name}]",
             fix=f"Move role_arn into [{profile.section}] and delete it from the config profile.",
+        )
+
+
+def _settings(profile: LongTermProfile) -> Iterator[Finding]:
+    """The session length and renewal margin refresh will use, and where each is set."""
+    kind = ROLE_SESSION if profile.settings.get("role_arn") else USER_SESSION
+    for resolve, words in (
+        (session_length, "new sessions last {}"),
+        (renewal_margin, "renewed with less than {} left"),
+    ):
+        try:
+            setting = resolve(profile.section, profile.settings, None, kind)
+        except ConfigError as error:
+            yield Finding(Level.FAIL, error.message, fix=error.hint or "")
+            continue
+        yield Finding(
+            Level.INFO, f"{words.format(describe_duration(setting.value))} ({setting.source})"
         )
 
 
@@ -490,7 +511,10 @@ def _session(credentials: CredentialsFile, name: str, env: DoctorEnvironment) ->
         yield Finding(Level.INFO, error.message, fix=f"awsmfa refresh {_quoted(name)}")
         return
     now = env.now()
-    within = credentials.session_kind(name).default_within if env.within is None else env.within
+    try:
+        within = profile_margin(credentials, name, env.within).value
+    except ConfigError:
+        within = credentials.session_kind(name).default_within  # reported above as a failure
     state = status(expires_at, now, within)
     refresh = f"awsmfa refresh {_quoted(name)}"
     if expires_at is None:

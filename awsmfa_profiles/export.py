@@ -53,13 +53,19 @@ def current_session(name: str, *, credentials_path: Path, now: datetime) -> Curr
         CredentialsFile,
         check_profile_name,
     )
+    from awsmfa_profiles.settings import profile_margin
 
     check_profile_name(name)
     credentials = CredentialsFile.load(credentials_path)
     credentials.require_profile(name)
     credentials.refuse_long_term_keys(name, refusing="awsmfa exports only sessions")
     expires_at = credentials.stored_session(name).expires_at
-    state = status(expires_at, now, credentials.session_kind(name).default_within)
+    try:
+        within = profile_margin(credentials, name, None).value
+    except ConfigError:
+        # Only the note below depends on it: a credential_process must not fail for it.
+        within = credentials.session_kind(name).default_within
+    state = status(expires_at, now, within)
     if state is Status.MISSING:
         if credentials.get(name, "aws_session_token"):
             raise SessionUnavailable(

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from awsmfa_profiles import aws_config
-from awsmfa_profiles.aws import Connect, RoleRequest
+from awsmfa_profiles.aws import Aws, AwsTarget, Connect, RoleRequest
 from awsmfa_profiles.credentials_file import CredentialsFile, LongTermProfile, check_profile_name
 from awsmfa_profiles.durable import locked
 from awsmfa_profiles.errors import (
@@ -39,11 +39,10 @@ from awsmfa_profiles.session import (
     Session,
     SessionKind,
     Status,
-    describe_duration,
     status,
 )
+from awsmfa_profiles.settings import renewal_margin, session_length
 
-MIN_DURATION = timedelta(minutes=15)
 _WILL_NOT_OVERWRITE = "awsmfa will not overwrite them"
 CODE_ATTEMPTS = 3
 
@@ -92,17 +91,24 @@ class Environment:
     choose_device: ChooseDevice | None = None  # None: no terminal to choose on
 
 
-def session_duration(requested: timedelta | None, kind: SessionKind) -> timedelta:
-    if requested is None:
-        return kind.default_duration
-    if not MIN_DURATION <= requested <= kind.max_duration:
-        longest = int(kind.max_duration.total_seconds() // 3600)
-        raise UsageError(
-            f"--duration of {kind.label} must be between 15 minutes and {longest} hours "
-            f"(15m to {longest}h, or 900 to {longest * 3600} seconds)",
-            hint=f"Leave it out for the default, {describe_duration(kind.default_duration)}.",
-        )
-    return requested
+@dataclass(frozen=True)
+class Plan:
+    """Everything about one profile's refresh that is known before AWS is asked."""
+
+    profile: LongTermProfile
+    kind: SessionKind
+    duration: timedelta
+    role_arn: str | None
+    session_name: str | None
+    external_id: str | None
+    device: str | None  # None: to be discovered, then remembered
+    mfa_process: str | None
+    process_source: str  # where mfa_process is set, for its messages
+    target: AwsTarget
+
+    @property
+    def name(self) -> str:
+        return self.profile.name
 
 
 def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed | StillValid:
@@ -111,6 +117,45 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
         # Refused now, before a code is asked for, if it could never be updated.
         read_output(options.dotenv)
     credentials = CredentialsFile.load(env.credentials_path)
+    planned = plan(name, options, env, credentials)
+    if isinstance(planned, StillValid):
+        return planned
+    aws = env.connect(planned.profile.keys(), planned.target)
+    device, user_name = planned.device, None
+    if device is None:
+        device, user_name = discover_device(aws, env.choose_device, profile=name)
+    from_process = (
+        None
+        if planned.mfa_process is None
+        else lambda: run_mfa_process(planned.mfa_process or "", source=planned.process_source)
+    )
+    session = _with_code(
+        lambda code: request_session(aws, planned, device, user_name, code),
+        device,
+        options.code,
+        from_process,
+        env.ask_code,
+    )
+    try:
+        with locked(env.credentials_path):
+            loosened = write_session(credentials, planned, session, device)
+    except WriteFailed as failure:
+        raise failure.about("the new session") from None
+    return Refreshed(
+        session,
+        device,
+        remembered_device=planned.device is None,
+        loosened_mode=loosened,
+        role_arn=planned.role_arn,
+    )
+
+
+def plan(
+    name: str, options: RefreshOptions, env: Environment, credentials: CredentialsFile
+) -> Plan | StillValid:
+    """Check everything that can be checked without AWS, so that no code is used up for a
+    refresh that could not be written; StillValid when no refresh is needed."""
+    check_profile_name(name)
     credentials.refuse_long_term_keys(name, refusing=_WILL_NOT_OVERWRITE)
     profile = credentials.long_term(name)
     try:
@@ -129,15 +174,15 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
         if external_id:
             check_external_id(external_id)
     kind = ROLE_SESSION if role_arn else USER_SESSION
-    duration = session_duration(options.duration, kind)
+    duration = session_length(profile.section, profile.settings, options.duration, kind).value
     # The file does not say which role a stored session is for, so a role named on the
     # command line always gets a session of its own.
     if not options.force and options.role_arn is None:
+        within = renewal_margin(profile.section, profile.settings, options.within, kind).value
         try:
             expires_at = credentials.stored_session(name).expires_at
         except ConfigError:
             expires_at = None  # an unreadable expiration is renewed like a missing one
-        within = kind.default_within if options.within is None else options.within
         if status(expires_at, env.now(), within) is Status.VALID:
             assert expires_at is not None
             return StillValid(expires_at)
@@ -157,51 +202,54 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
             f"or set mfa_process = COMMAND in [{profile.section}].",
         )
     device = options.device or _configured_device(profile, config, env.config_path)
-    discovered = device is None
     # Everything that can be known without AWS is settled before a code is used up.
-    credentials.preview(name, remember_device=discovered)
-    aws = env.connect(
-        profile.keys(),
-        aws_config.aws_target(
-            name, config, region=options.region, endpoint_url=options.endpoint_url
-        ),
+    credentials.preview(name, remember_device=device is None)
+    target = aws_config.aws_target(
+        name, config, region=options.region, endpoint_url=options.endpoint_url
     )
-    user_name: str | None = None
-    if device is None:
-        device, user_name = discover_device(aws, env.choose_device, profile=name)
-
-    def request(code: str) -> Session:
-        assert device is not None
-        if role_arn is None:
-            return aws.get_session_token(serial=device, code=code, duration=duration)
-        role = RoleRequest(
-            role_arn=role_arn,
-            session_name=session_name or role_session_name(user_name, device),
-            duration=duration,
-            external_id=external_id,
-        )
-        return aws.assume_role(role, serial=device, code=code)
-
-    from_process = (
-        None if mfa_process is None else lambda: run_mfa_process(mfa_process, source=process_source)
+    return Plan(
+        profile=profile,
+        kind=kind,
+        duration=duration,
+        role_arn=role_arn,
+        session_name=session_name,
+        external_id=external_id,
+        device=device,
+        mfa_process=mfa_process,
+        process_source=process_source,
+        target=target,
     )
-    session = _with_code(request, device, options.code, from_process, env.ask_code)
 
+
+def request_session(
+    aws: Aws, planned: Plan, device: str, user_name: str | None, code: str
+) -> Session:
+    """The one STS call a code is spent on: GetSessionToken, or AssumeRole for a role."""
+    if planned.role_arn is None:
+        return aws.get_session_token(serial=device, code=code, duration=planned.duration)
+    role = RoleRequest(
+        role_arn=planned.role_arn,
+        session_name=planned.session_name or role_session_name(user_name, device),
+        duration=planned.duration,
+        external_id=planned.external_id,
+    )
+    return aws.assume_role(role, serial=device, code=code)
+
+
+def write_session(
+    credentials: CredentialsFile, planned: Plan, session: Session, device: str
+) -> int | None:
+    """Save the session into [NAME] (and a discovered device into [NAME-long-term]); the
+    caller holds the lock. Returns the looser mode the file had, if any."""
+    name = planned.name
     # Parsed again under the lock: an edit made while STS was answering is kept.
-    try:
-        with locked(env.credentials_path):
-            credentials = credentials.reload()
-            credentials.refuse_long_term_keys(name, refusing=_WILL_NOT_OVERWRITE)
-            credentials.long_term(name)
-            credentials.set_session(name, session)
-            if discovered:
-                credentials.set_value(profile.section, "aws_mfa_device", device)
-            loosened = credentials.save()
-    except WriteFailed as failure:
-        raise failure.about("the new session") from None
-    return Refreshed(
-        session, device, remembered_device=discovered, loosened_mode=loosened, role_arn=role_arn
-    )
+    current = credentials.reload()
+    current.refuse_long_term_keys(name, refusing=_WILL_NOT_OVERWRITE)
+    current.long_term(name)
+    current.set_session(name, session)
+    if planned.device is None:
+        current.set_value(planned.profile.section, "aws_mfa_device", device)
+    return current.save()
 
 
 def update_dotenv(
