@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 
@@ -122,6 +123,37 @@ def make_user(fake: FakeAws, name: str = "john.doe", path: str = "/", devices: i
     )
 
 
+# A trust policy as an administrator writes it for users who must have used MFA.
+MFA_TRUST_POLICY = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+    '"Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole", '
+    '"Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}'
+)
+
+
+def make_role(
+    fake: FakeAws, name: str = "Admin", path: str = "/ops/", max_session: int = 7200
+) -> str:
+    """A role in the fake account that the account's users may assume with MFA; its ARN."""
+    import boto3
+
+    iam = boto3.client(
+        "iam",
+        region_name="us-east-1",
+        endpoint_url=fake.endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    arn = iam.create_role(
+        RoleName=name,
+        Path=path,
+        AssumeRolePolicyDocument=MFA_TRUST_POLICY,
+        MaxSessionDuration=max_session,
+    )["Role"]["Arn"]
+    fake.calls.clear()
+    return str(arn)
+
+
 def long_term_text(user: IamUser, name: str = "dev", extra: str = "") -> str:
     return (
         f"[{name}-long-term]\n"
@@ -192,6 +224,33 @@ def run_process(*args: str, input: str | None = None, env: dict[str, str] | None
         check=False,
     )
     return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
+AWSMFA = f"{sys.executable} -m awsmfa_profiles"
+
+
+def spawn(command: str, cwd: Path) -> Any:
+    """Run a shell command on a pseudo-terminal, as a person at a terminal would."""
+    import pexpect
+
+    return pexpect.spawn(
+        "/bin/sh",
+        ["-c", f"exec {command}"],
+        env=dict(os.environ),
+        cwd=str(cwd),
+        encoding="utf-8",
+        timeout=30,
+    )
+
+
+def finish(child: Any) -> int:
+    """Wait for a spawned command to end; its exit status."""
+    import pexpect
+
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus is not None
+    return int(child.exitstatus)
 
 
 def iso(moment: datetime) -> str:

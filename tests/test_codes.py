@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
-import pexpect
 import pytest
-from helpers import FakeAws, IamUser, long_term_text, make_user, run_cli
+from helpers import AWSMFA, FakeAws, IamUser, finish, long_term_text, make_user, run_cli, spawn
 
 from awsmfa_profiles.errors import MfaProcessError
 from awsmfa_profiles.mfa_process import run_mfa_process
 
 MFA_FAILED = "MultiFactorAuthentication failed with invalid MFA one time pass code. "
-AWSMFA = f"{sys.executable} -m awsmfa_profiles"
-
-
-def spawn(command: str, cwd: Path) -> pexpect.spawn:
-    """Run a shell command on a pseudo-terminal, as a person at a terminal would."""
-    return pexpect.spawn(
-        "/bin/sh",
-        ["-c", f"exec {command}"],
-        env=dict(os.environ),
-        cwd=str(cwd),
-        encoding="utf-8",
-        timeout=30,
-    )
-
-
-def finish(child: pexpect.spawn) -> int:
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus is not None
-    return int(child.exitstatus)
 
 
 # mfa_process on its own.

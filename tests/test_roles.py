@@ -6,45 +6,19 @@ import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import boto3
 import pytest
 from botocore.stub import Stubber
-from helpers import FakeAws, IamUser, long_term_text, run_cli
+from helpers import FakeAws, IamUser, long_term_text, make_role, run_cli
 
 from awsmfa_profiles.aws import AwsTarget, RoleRequest, connect
 from awsmfa_profiles.errors import AwsError
 from awsmfa_profiles.keys import LongTermKeys
 from awsmfa_profiles.refresh import role_session_name
 
-TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
-            }
-        ],
-    }
-)
-
 
 @pytest.fixture
 def role_arn(aws: FakeAws) -> str:
-    iam = boto3.client(
-        "iam",
-        region_name="us-east-1",
-        endpoint_url=aws.endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    arn = iam.create_role(
-        RoleName="Admin", Path="/ops/", AssumeRolePolicyDocument=TRUST, MaxSessionDuration=7200
-    )["Role"]["Arn"]
-    aws.calls.clear()
-    return str(arn)
+    return make_role(aws)
 
 
 def written(path: Path) -> dict[str, str]:

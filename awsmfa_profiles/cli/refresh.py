@@ -1,8 +1,11 @@
-"""`awsmfa refresh NAME`: a new MFA session into [NAME] when the one there runs out."""
+"""`awsmfa refresh NAME...`: a new MFA session into [NAME] when the one there runs out;
+several profiles (or --all) in one run, one code per MFA device."""
 
 from __future__ import annotations
 
+import math
 import os
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,16 +13,38 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from awsmfa_profiles.cli import defaults, prompts
-from awsmfa_profiles.cli.params import EndpointUrl, Profile, Region, duration, option
-from awsmfa_profiles.cli.render import describe_expiry, note, say, tightened
+from awsmfa_profiles.cli.defaults import Invocation
+from awsmfa_profiles.cli.params import AsJson, EndpointUrl, Region, duration, option
+from awsmfa_profiles.cli.render import (
+    describe_expiry,
+    note,
+    refresh_entry,
+    say,
+    say_json,
+    tightened,
+)
+from awsmfa_profiles.errors import ExitStatus, UsageError
 from awsmfa_profiles.session import describe_duration, shadowing_variables
 
 if TYPE_CHECKING:
-    from awsmfa_profiles.refresh import Refreshed, StillValid
+    from awsmfa_profiles.refresh import Environment, Refreshed, RefreshOptions, StillValid
+    from awsmfa_profiles.refresh_many import ProfileResult
 
 
 def refresh(
-    name: Profile,
+    context: typer.Context,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[NAME]...",
+            help="The profiles; default $AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else 'default'.",
+            show_default=False,
+        ),
+    ] = None,
+    every: Annotated[
+        bool,
+        typer.Option("--all", help="Every profile with a [NAME-long-term] section."),
+    ] = False,
     force: Annotated[
         bool, typer.Option("--force", "-f", help="Renew even if still valid.")
     ] = False,
@@ -86,12 +111,20 @@ def refresh(
             help="Also merge the session into this .env file, for notebooks (mode 0600).",
         ),
     ] = None,
-) -> None:
-    """Get a new MFA session into [NAME] from the long-term keys in [NAME-long-term]."""
+    as_json: AsJson = False,
+) -> int:
+    """Get a new MFA session into [NAME] from the long-term keys in [NAME-long-term]; with
+    several names or --all, each profile that needs one, a code per MFA device."""
     from awsmfa_profiles import mfa
     from awsmfa_profiles.aws import connect
     from awsmfa_profiles.refresh import Environment, RefreshOptions, update_dotenv
     from awsmfa_profiles.refresh import refresh as run_refresh
+
+    if every and names:
+        raise UsageError(
+            "--all and profile names cannot be used together",
+            hint="Name the profiles, or use --all for every one with a [NAME-long-term].",
+        )
 
     options = RefreshOptions(
         force=force,
@@ -118,9 +151,13 @@ def refresh(
         ask_code=prompts.ask_code if interactive else None,
         choose_device=prompts.choose_device if interactive else None,
     )
+    if every or as_json or len(names or []) > 1:
+        return _refresh_many(None if every else list(names or []), options, env, as_json)
+    name = _one_name(context, names)
     outcome = run_refresh(name, options, env)
     now = defaults.utc_now()
     _report(name, outcome, credentials_path, now)
+    _shadowing_note()
     if options.dotenv is not None:
         loosened = update_dotenv(
             name, outcome, path=options.dotenv, credentials_path=credentials_path, now=now
@@ -128,14 +165,63 @@ def refresh(
         if loosened is not None:
             tightened(options.dotenv, loosened)
         say(f"Updated {options.dotenv} with the session of [{name}].")
+    return ExitStatus.OK
+
+
+def _one_name(context: typer.Context, names: list[str] | None) -> str:
+    if names:
+        return names[0]
+    name, variable = defaults.profile_from_environment()
+    # Errors about a name the user did not type say which variable it came from.
+    context.ensure_object(Invocation).profile_variable = variable
+    return name
+
+
+def _refresh_many(
+    names: list[str] | None, options: RefreshOptions, env: Environment, as_json: bool
+) -> int:
+    from awsmfa_profiles.refresh_many import Progress, refresh_many
+
+    credentials_path = env.credentials_path
+
+    def show(result: ProfileResult) -> None:
+        if result.outcome is not None:
+            _report(
+                result.profile, result.outcome, credentials_path, defaults.utc_now(), quiet=as_json
+            )
+        elif result.error is not None and not as_json:
+            say(f"[{result.profile}] not refreshed: {result.error.message}")
+            if result.error.hint:
+                note(f"  {result.error.hint}")
+
+    def waiting(device: str, seconds: float, profiles: list[str]) -> None:
+        note(
+            f"Waiting {math.ceil(seconds)}s for the next code of {device} "
+            f"({', '.join(profiles)}): AWS accepts each code only once."
+        )
+
+    results = refresh_many(names, options, env, Progress(show, waiting, time.sleep))
+    if as_json:
+        now = defaults.utc_now()
+        say_json([refresh_entry(result, now) for result in results])
+    _shadowing_note()
+    return max(result.exit_status for result in results)
 
 
 def _report(
-    name: str, outcome: Refreshed | StillValid, credentials_path: Path, now: datetime
+    name: str,
+    outcome: Refreshed | StillValid,
+    credentials_path: Path,
+    now: datetime,
+    *,
+    quiet: bool = False,
 ) -> None:
+    """The notes about one profile's outcome on stderr, and (unless quiet) its line."""
     from awsmfa_profiles.refresh import Refreshed
 
     if not isinstance(outcome, Refreshed):
+        if quiet:
+            return
         left = describe_duration(outcome.expires_at - now)
         say(
             f"[{name}] is valid until {describe_expiry(outcome.expires_at)}, "
@@ -149,10 +235,15 @@ def _report(
         if outcome.role_arn:
             note(f"Assumed role {outcome.role_arn}.")
         expires_at = outcome.session.expires_at
+        if quiet:
+            return
         say(
             f"[{name}] refreshed: valid until {describe_expiry(expires_at)}, "
             f"{describe_duration(expires_at - now)} from now."
         )
+
+
+def _shadowing_note() -> None:
     shadowing = shadowing_variables(os.environ)
     if shadowing:
         # The old script's exported session would still win over [NAME] in this shell.

@@ -16,6 +16,7 @@ from awsmfa_profiles.session import Status, describe_duration, format_expiration
 if TYPE_CHECKING:
     from awsmfa_profiles.check import ProfileStatus
     from awsmfa_profiles.doctor import Finding
+    from awsmfa_profiles.refresh_many import ProfileResult
 
 
 def say(text: str, *, newline: bool = True) -> None:
@@ -73,6 +74,30 @@ def status_line(result: ProfileStatus, width: int, now: datetime) -> str:
     if state is Status.EXPIRED:
         return f"{label}  {state.value:<8}  {describe_duration(now - expires_at)} ago, at {when}"
     return f"{label}  {state.value:<8}  {describe_duration(expires_at - now)} left, until {when}"
+
+
+# refresh of several profiles
+
+
+def refresh_entry(result: ProfileResult, now: datetime) -> dict[str, object]:
+    """One profile of `refresh --json`: check --json's keys, and the error if it failed."""
+    from awsmfa_profiles.refresh import Refreshed
+
+    outcome = result.outcome
+    expires_at = None
+    if isinstance(outcome, Refreshed):
+        state, expires_at = "refreshed", outcome.session.expires_at
+    elif outcome is not None:
+        state, expires_at = "valid", outcome.expires_at
+    else:
+        state = "failed"
+    return {
+        "profile": result.profile,
+        "status": state,
+        "expires_at": expiration_or_none(expires_at),
+        "seconds_left": None if expires_at is None else int((expires_at - now).total_seconds()),
+        "error": None if result.error is None else result.error.message,
+    }
 
 
 # doctor
