@@ -4,6 +4,7 @@ what they resolve to together with the credentials file and the options."""
 from __future__ import annotations
 
 import configparser
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,3 +72,29 @@ def aws_target(
 def configured_device(profile: LongTermProfile, settings: dict[str, str]) -> str | None:
     """The MFA device named in either file: [NAME-long-term] first, then [profile NAME]."""
     return profile.mfa_device or settings.get("mfa_serial") or None
+
+
+@dataclass(frozen=True)
+class RoleProfile:
+    """[profile NAME] with role_arn: a role that SDKs assume themselves, from the
+    credentials of `source_profile` (or of `credential_source`)."""
+
+    name: str
+    role_arn: str
+    source_profile: str | None
+    mfa_serial: str | None
+    duration_seconds: str | None
+
+
+def role_profile(config_path: Path, name: str) -> RoleProfile | None:
+    """The role [profile NAME] has SDKs assume, if it names one."""
+    settings = profile_settings(config_path, name)
+    if not settings.get("role_arn"):
+        return None
+    return RoleProfile(
+        name=name,
+        role_arn=settings["role_arn"],
+        source_profile=settings.get("source_profile") or None,
+        mfa_serial=settings.get("mfa_serial") or None,
+        duration_seconds=settings.get("duration_seconds") or None,
+    )

@@ -88,6 +88,14 @@ def _checks(name: str, env: DoctorEnvironment) -> Iterator[Finding]:
     """Every check in order. Each yields its findings and returns what later ones need."""
     credentials = yield from _credentials_file(env.credentials_path, name)
     settings, config_readable = yield from _config_file(env.config_path, name)
+    role = _role_profile(name, env, credentials) if config_readable else None
+    if role is not None:
+        # No keys of its own: SDKs assume the role with another profile's session.
+        source = yield from _riding(role, env, credentials)
+        yield from _environment(env, credentials)
+        if source is not None and credentials is not None:
+            yield from _session(credentials, source, env)
+        return
     profile = None
     if credentials is not None:
         profile = yield from _long_term_keys(credentials, name)
@@ -281,6 +289,174 @@ def _settings(profile: LongTermProfile) -> Iterator[Finding]:
             continue
         yield Finding(
             Level.INFO, f"{words.format(describe_duration(setting.value))} ({setting.source})"
+        )
+
+
+# A role profile of the config file, riding on a session awsmfa keeps.
+
+# AWS limits a role session assumed with another role's credentials to this.
+ROLE_CHAINING_LIMIT = 3600
+
+
+def _role_profile(
+    name: str, env: DoctorEnvironment, credentials: CredentialsFile | None
+) -> aws_config.RoleProfile | None:
+    """[profile NAME] when it is a role with a source_profile and awsmfa keeps no keys for it."""
+    if credentials is not None and credentials.has_section(long_term_section(name)):
+        return None
+    role = aws_config.role_profile(env.config_path, name)
+    return role if role is not None and role.source_profile is not None else None
+
+
+def _riding(
+    role: aws_config.RoleProfile, env: DoctorEnvironment, credentials: CredentialsFile | None
+) -> Generator[Finding, None, str | None]:
+    """Which session the role rides on, through which other roles, and what limits that
+    sets; returns the profile whose session it is, when awsmfa keeps it."""
+    hops = [role]
+    source = role.source_profile
+    while source is not None and source != hops[-1].name:
+        # As botocore reads it: a source with a role_arn of its own is assumed in turn.
+        further = aws_config.role_profile(env.config_path, source)
+        if further is None:
+            break
+        if any(hop.name == source for hop in hops):
+            loop = " -> ".join([*(hop.name for hop in hops), source])
+            yield Finding(
+                Level.FAIL,
+                f"the source_profile settings make a loop: {loop}",
+                fix="Point the last source_profile at the profile whose session awsmfa keeps.",
+            )
+            return None
+        hops.append(further)
+        source = further.source_profile
+    for hop in hops:
+        try:
+            check_role_arn(hop.role_arn)
+        except UsageError as error:
+            yield Finding(
+                Level.FAIL,
+                f"[profile {hop.name}] in the config file: {error.message}",
+                fix=error.hint or "",
+            )
+    if source is None:
+        yield Finding(
+            Level.INFO,
+            f"[profile {role.name}] assumes role {role.role_arn}; [profile {hops[-1].name}] "
+            "takes its credentials from credential_source, not from a session awsmfa keeps",
+        )
+        return None
+    kept = credentials is not None and credentials.has_section(long_term_section(source))
+    holder = (
+        f"with the session awsmfa keeps in [{source}]"
+        if kept
+        else f"with the credentials of [{source}]"
+    )
+    yield Finding(
+        Level.INFO,
+        f"[profile {role.name}] assumes role {role.role_arn} {holder}",
+        "SDKs and the AWS CLI assume it themselves, with no code, and again each time it runs "
+        f"out, for as long as [{source}] is valid",
+    )
+    for hop in hops[1:]:
+        yield Finding(
+            Level.INFO,
+            f"through [profile {hop.name}], which assumes {hop.role_arn}",
+            "a role assuming another role is role chaining: AWS limits each such session to 1 hour",
+        )
+    source_is_role = bool(
+        kept and credentials is not None and credentials.get(long_term_section(source), "role_arn")
+    )
+    yield from _role_durations(hops, source_is_role)
+    for hop in hops:
+        if hop.mfa_serial:
+            yield Finding(
+                Level.WARN,
+                f"mfa_serial in [profile {hop.name}]: SDKs ask for a code each time they assume "
+                f"{hop.role_arn}",
+                fix=f"Delete mfa_serial from [profile {hop.name}]: the session in [{source}] was "
+                "made with MFA, and the role is assumed with it.",
+            )
+    yield from _source(source, hops[-1], env, credentials, kept)
+    return source if kept else None
+
+
+def _role_durations(hops: list[aws_config.RoleProfile], source_is_role: bool) -> Iterator[Finding]:
+    for index, hop in enumerate(hops):
+        # The last hop is assumed with the source's session; each earlier one with a role's.
+        chained = index < len(hops) - 1 or source_is_role
+        if hop.duration_seconds is None:
+            if chained and index == len(hops) - 1:
+                yield Finding(
+                    Level.INFO,
+                    f"[profile {hop.name}] is assumed with a role session: role chaining, so "
+                    "its sessions last at most 1 hour",
+                )
+            continue
+        setting = f"duration_seconds = {hop.duration_seconds} in [profile {hop.name}]"
+        fix = (
+            f"Delete duration_seconds from [profile {hop.name}]: SDKs then ask for 1 hour "
+            "and assume the role again as it runs out."
+        )
+        try:
+            seconds = int(hop.duration_seconds)
+        except ValueError:
+            yield Finding(Level.FAIL, f"{setting} is not a number of seconds", fix=fix)
+            continue
+        if seconds <= ROLE_CHAINING_LIMIT:
+            continue
+        if chained:
+            yield Finding(
+                Level.FAIL,
+                f"{setting}: this is role chaining, which AWS limits to 1 hour",
+                "AWS refuses a longer DurationSeconds for a role assumed with a role's credentials",
+                fix,
+            )
+        else:
+            yield Finding(
+                Level.WARN,
+                f"{setting} asks for more than 1 hour",
+                "AWS documents a 1-hour limit for roles assumed with GetSessionToken "
+                "credentials in one place and not in another; AWS may refuse it",
+                fix,
+            )
+
+
+def _source(
+    source: str,
+    last: aws_config.RoleProfile,
+    env: DoctorEnvironment,
+    credentials: CredentialsFile | None,
+    kept: bool,
+) -> Iterator[Finding]:
+    quoted = _quoted(source)
+    if kept:
+        yield Finding(
+            Level.INFO,
+            f"AWS not asked here: `awsmfa doctor {source}` checks the keys and MFA device "
+            "behind the session",
+            fix=f"awsmfa doctor {quoted}",
+        )
+        return
+    in_credentials = credentials is not None and credentials.has_section(source)
+    if not in_credentials and not _profile_exists(source, env.config_path, None):
+        yield Finding(
+            Level.FAIL,
+            f"source_profile = {source} names no profile (in [profile {last.name}])",
+            "SDKs stop with ProfileNotFound",
+            f"awsmfa init {quoted}   (then: awsmfa refresh {quoted})",
+        )
+    elif credentials is not None and credentials.holds_long_term_keys(source):
+        yield Finding(
+            Level.WARN,
+            f"[{source}] holds long-term keys: the role is assumed with them, without MFA",
+            fix=f"awsmfa init {quoted}, then awsmfa refresh {quoted}",
+        )
+    else:
+        yield Finding(
+            Level.WARN,
+            f"[{source}] is not kept by awsmfa: there is no [{long_term_section(source)}]",
+            fix=f"awsmfa init {quoted}",
         )
 
 

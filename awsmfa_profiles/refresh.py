@@ -11,7 +11,12 @@ from pathlib import Path
 
 from awsmfa_profiles import aws_config
 from awsmfa_profiles.aws import Aws, AwsTarget, Connect, RoleRequest
-from awsmfa_profiles.credentials_file import CredentialsFile, LongTermProfile, check_profile_name
+from awsmfa_profiles.credentials_file import (
+    CredentialsFile,
+    LongTermProfile,
+    check_profile_name,
+    long_term_section,
+)
 from awsmfa_profiles.durable import locked
 from awsmfa_profiles.errors import (
     AwsError,
@@ -157,6 +162,8 @@ def plan(
     refresh that could not be written; StillValid when no refresh is needed."""
     check_profile_name(name)
     credentials.refuse_long_term_keys(name, refusing=_WILL_NOT_OVERWRITE)
+    if not credentials.has_section(long_term_section(name)):
+        _refuse_role_profile(name, env.config_path)
     profile = credentials.long_term(name)
     try:
         check_access_key_id(profile.access_key_id)
@@ -289,6 +296,23 @@ def role_session_name(user_name: str | None, device: str) -> str:
     candidate = user_name or (device.rsplit("/", 1)[-1] if ":mfa/" in device else "")
     cleaned = re.sub(r"[^\w+=,.@-]", "-", candidate)[:64]
     return cleaned if len(cleaned) >= 2 else "awsmfa"
+
+
+def _refuse_role_profile(name: str, config_path: Path) -> None:
+    """A role profile of the config file has no keys of its own: its session is the source's."""
+    try:
+        role = aws_config.role_profile(config_path, name)
+    except ConfigError:
+        return  # the missing [NAME-long-term] is the clearer message
+    if role is None or role.source_profile is None:
+        return
+    source = role.source_profile
+    raise ConfigError(
+        f"[profile {name}] in {config_path} is a role profile: SDKs assume {role.role_arn} "
+        f"themselves, with the credentials of [{source}]",
+        hint=f"Refresh the session it rides on: awsmfa refresh {shlex.quote(source)} "
+        f"(`awsmfa doctor {shlex.quote(name)}` explains the profile).",
+    )
 
 
 def _configured_device(
