@@ -75,6 +75,21 @@ def _action(credentials: CredentialsFile, name: str, within: timedelta | None) -
         return f"awsmfa init {quoted}"
     if credentials.holds_long_term_keys(name):
         return f"awsmfa doctor {quoted}"  # keys in both sections: doctor says which to keep
+    return refresh_command([name], within)
+
+
+def refresh_command(names: list[str], within: timedelta | None) -> str:
+    """The refresh that check's verdict calls for, with the same --within when one was given."""
+    command = " ".join(["awsmfa refresh", *(shlex.quote(name) for name in names)])
     if within is None:
-        return f"awsmfa refresh {quoted}"
-    return f"awsmfa refresh {quoted} --within {int(within.total_seconds())}"
+        return command
+    return f"{command} --within {int(within.total_seconds())}"
+
+
+def needing_a_code(results: list[ProfileStatus]) -> list[str]:
+    """The profiles a refresh would renew: those whose fix is a refresh, not init or doctor."""
+    return [
+        result.profile
+        for result in results
+        if result.status.needs_refresh and result.action.startswith("awsmfa refresh ")
+    ]

@@ -180,3 +180,11 @@ def unknown_profiles(names: list[str], credentials_path: Path) -> list[str]:
         for name in names
         if not (credentials.has_section(name) or credentials.has_section(long_term_section(name)))
     ]
+
+
+def watched_profiles(credentials_path: Path) -> list[str]:
+    """The profiles a reminder without names checks today; none when the file is unreadable."""
+    try:
+        return CredentialsFile.load(credentials_path).long_term_profiles()
+    except AwsmfaError:
+        return []

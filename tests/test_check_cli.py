@@ -173,3 +173,23 @@ def test_each_hint_is_a_command_that_can_work(credentials_file: Path) -> None:
         "  run: awsmfa doctor both",
         "  run: awsmfa refresh soon --within 7200",
     ]
+
+
+def test_several_profiles_that_need_a_code_get_one_command_for_all(four_profiles: Path) -> None:
+    result = run_cli("check")
+    assert result.stdout.splitlines()[-1] == "  or all at once: awsmfa refresh soon old new"
+    within = run_cli("check", "--within", "2h")
+    assert within.stdout.splitlines()[-1] == (
+        "  or all at once: awsmfa refresh soon old new --within 7200"
+    )
+
+
+def test_one_profile_that_needs_a_code_gets_no_command_for_all(credentials_file: Path) -> None:
+    credentials_file.write_text(
+        profile("a", NOW - timedelta(minutes=1))
+        + "[b-long-term]\naws_access_key_id = AKIAEXAMPLE000000001\naws_secret_access_key = s\n"
+        "[b]\naws_access_key_id = AKIAEXAMPLE000000002\naws_secret_access_key = s\n"
+    )
+    # b needs doctor, not a code: only a would be refreshed.
+    result = run_cli("check")
+    assert "at once" not in result.stdout

@@ -609,3 +609,35 @@ def test_an_error_in_the_daily_check_is_a_notification_too(
     sent = fake_bin.notifications
     assert len(sent) == 1
     assert sent[0]["args"][1] == "awsmfa check failed"
+
+
+def test_without_names_the_reminder_watches_every_profile_even_later_ones(
+    fake_bin: FakeBin, credentials_file: Path, tmp_path: Path
+) -> None:
+    fake_bin.add("crontab", FAKE_CRONTAB)
+    fake_bin.add("notify-send", FAKE_NOTIFIER)
+    credentials_file.write_text(profile("dev", timedelta(hours=-1)) + profile("ok", None))
+    result = run(fake_bin, "remind", "--install")
+    assert result.exit_code == 0, result.output
+    assert "every profile with a [NAME-long-term] when it runs (now: dev, ok)" in result.stderr
+    assert fake_bin.crontab is not None
+    (line,) = fake_bin.crontab.splitlines()
+    assert line.endswith(" check --quiet --notify # awsmfa reminder")
+    # A profile added after the reminder was installed is watched too.
+    with credentials_file.open("a") as added:
+        added.write(profile("prod", timedelta(minutes=5)))
+    completed = subprocess.run(
+        ["/bin/sh", "-c", line.split(" ", 5)[5]],
+        env={"HOME": str(tmp_path / "elsewhere"), "PATH": f"{fake_bin.path}:/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 1, completed.stderr
+    titles = [entry["args"][1] for entry in fake_bin.notifications]
+    assert len(titles) == 3
+    assert titles[0].startswith("AWS profile dev expired ")
+    assert titles[1] == "AWS profile ok has no session yet"
+    assert titles[2].startswith("AWS profile prod expires in ")
+    assert "or all at once: awsmfa refresh dev ok prod" in completed.stdout

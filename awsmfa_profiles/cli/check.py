@@ -43,14 +43,16 @@ def check(
     """Report each session offline: valid, expiring, expired or missing. Exit 1 if any
     needs a refresh."""
     from awsmfa_profiles.check import check as run_check
+    from awsmfa_profiles.check import needing_a_code, refresh_command
 
     now = defaults.utc_now()
+    margin = duration(within, "--within")
     try:
         results = run_check(
             list(names or []),
             credentials_path=defaults.credentials_path(),
             now=now,
-            within=duration(within, "--within"),
+            within=margin,
         )
     except AwsmfaError as error:
         if notify:
@@ -67,6 +69,10 @@ def check(
         for result in results:
             if result.status.needs_refresh:
                 say(f"  run: {result.action}")
+        renew = needing_a_code(results)
+        if len(renew) > 1:
+            # One run asks once per MFA device (refresh NAME...).
+            say(f"  or all at once: {refresh_command(renew, margin)}")
     if notify and needs_refresh:
         _notify_desktop(results, now)
     return ExitStatus.FAILED if needs_refresh else ExitStatus.OK

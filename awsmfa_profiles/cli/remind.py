@@ -61,6 +61,12 @@ def remind(
         if os.environ.get("AWS_SHARED_CREDENTIALS_FILE")
         else None,
     )
+    if not profiles:
+        today = crontab.watched_profiles(credentials_path)
+        note(
+            "The daily check covers every profile with a [NAME-long-term] when it runs "
+            f"(now: {', '.join(today) or 'none yet'}), and any you add later."
+        )
     for unknown in crontab.unknown_profiles(profiles, credentials_path):
         note(
             f"Note: there is no [{unknown}] or [{unknown}-long-term] yet: until "
