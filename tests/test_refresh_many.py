@@ -536,3 +536,13 @@ def test_the_command_says_why_it_waits(
         f"for the next code of {user.device} (admin): AWS accepts each code only once."
         in result.stderr
     )
+
+
+def test_json_without_a_name_takes_the_profile_from_the_environment(
+    aws: FakeAws, user: IamUser, credentials_file: Path
+) -> None:
+    credentials_file.write_text(known(user, "fresh"))
+    result = run_cli("refresh", "--json", "--code", "123456", env={"AWS_PROFILE": "fresh"})
+    assert result.exit_code == 0, result.output
+    (entry,) = json.loads(result.stdout)
+    assert (entry["profile"], entry["status"]) == ("fresh", "refreshed")

@@ -151,8 +151,10 @@ def refresh(
         ask_code=prompts.ask_code if interactive else None,
         choose_device=prompts.choose_device if interactive else None,
     )
-    if every or as_json or len(names or []) > 1:
-        return _refresh_many(None if every else list(names or []), options, env, as_json)
+    if every:
+        return _refresh_many(None, options, env, as_json)
+    if as_json or len(names or []) > 1:
+        return _refresh_many(names or [_one_name(context, names)], options, env, as_json)
     name = _one_name(context, names)
     outcome = run_refresh(name, options, env)
     now = defaults.utc_now()
