@@ -25,7 +25,8 @@ def check(
         option(
             "--within",
             metavar="DURATION",
-            help="A session with less than this left is expiring; default 1h, for a role 10m.",
+            help="A session with less than this left is expiring; default within in "
+            "[NAME-long-term], else 1h, for a role 10m.",
         ),
     ] = None,
     quiet: Annotated[

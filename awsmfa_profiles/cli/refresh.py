@@ -53,7 +53,8 @@ def refresh(
         option(
             "--within",
             metavar="DURATION",
-            help="Renew when less than this is left; default 1h, for a role 10m.",
+            help="Renew when less than this is left; default within in [NAME-long-term], "
+            "else 1h, for a role 10m.",
         ),
     ] = None,
     session_duration: Annotated[
@@ -61,7 +62,8 @@ def refresh(
         option(
             "--duration",
             metavar="DURATION",
-            help="Session length: 12h by default (15m to 36h); for a role 1h (15m to 12h).",
+            help="Session length, 15m to 36h (a role: to 12h); default duration in "
+            "[NAME-long-term], else 12h, for a role 1h.",
         ),
     ] = None,
     device: Annotated[
