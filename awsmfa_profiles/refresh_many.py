@@ -102,10 +102,10 @@ class _Codes:
         if device not in self.used:
             return
         window, _ = self.used[device]
-        moment = self.now().timestamp()
-        if math.floor(moment / TOTP_STEP) > window:
+        ready = (window + 1) * TOTP_STEP + TOTP_SLACK  # when the device shows a new code
+        seconds = ready - self.now().timestamp()
+        if seconds <= 0:
             return
-        seconds = (window + 1) * TOTP_STEP + TOTP_SLACK - moment
         self.progress.waiting(device, seconds, names)
         self.progress.sleep(seconds)
 
