@@ -11,9 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from helpers import FakeAws, IamUser, Request, make_user, run_cli
-
-REPO = Path(__file__).resolve().parent.parent
+from helpers import FakeAws, IamUser, Request, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -127,8 +125,3 @@ def aws(moto_server: FakeAws, monkeypatch: pytest.MonkeyPatch) -> FakeAws:
 @pytest.fixture
 def user(aws: FakeAws) -> IamUser:
     return make_user(aws)
-
-
-@pytest.fixture
-def cli() -> Any:
-    return run_cli

@@ -9,7 +9,8 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -175,10 +176,11 @@ class Result:
 
 
 def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
-    """Run awsmfa in this process, as `main(argv)`, with its own stdin, stdout and stderr.
+    """Run awsmfa in this process, as `main(argv)`, as a child process would run it.
 
-    stdin is not a terminal, as for a child process with piped input; `env` is added to
-    the environment for the run only.
+    Its own stdin (not a terminal, as piped input is), stdout and stderr; sys.argv as the
+    installed command sets it; warnings printed on stderr as Python prints them, so that
+    a test of what reaches stderr sees them too; `env` added for the run only.
     """
     from awsmfa_profiles.cli import main
 
@@ -189,12 +191,16 @@ def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = N
         with (
             contextlib.redirect_stdout(stdout),
             contextlib.redirect_stderr(stderr),
-            _stdin(io.StringIO(input or "")),
+            _replaced(sys, "stdin", io.StringIO(input or "")),
+            _replaced(sys, "argv", ["awsmfa", *args]),
+            warnings.catch_warnings(),
         ):
+            warnings.simplefilter("default")
+            warnings.showwarning = _warning_to(stderr)
             try:
                 status = main(list(args))
-            except SystemExit as done:  # only --debug lets anything out of main()
-                status = done.code if isinstance(done.code, int) else 1
+            except SystemExit as done:  # as the interpreter maps sys.exit()'s argument
+                status = 0 if done.code is None else done.code if isinstance(done.code, int) else 1
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -202,13 +208,27 @@ def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = N
 
 
 @contextlib.contextmanager
-def _stdin(stream: io.StringIO) -> Iterator[None]:
-    saved = sys.stdin
-    sys.stdin = stream
+def _replaced(owner: object, name: str, value: object) -> Iterator[None]:
+    saved = getattr(owner, name)
+    setattr(owner, name, value)
     try:
         yield
     finally:
-        sys.stdin = saved
+        setattr(owner, name, saved)
+
+
+def _warning_to(stream: io.StringIO) -> Callable[..., None]:
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: object = None,
+        line: str | None = None,
+    ) -> None:
+        stream.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+    return show
 
 
 def run_process(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:

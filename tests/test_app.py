@@ -107,3 +107,34 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(one_profile: Path) -> None
     os.close(writer)
     assert completed.returncode == ExitStatus.FAILED
     assert completed.stderr == ""
+
+
+def test_init_interrupted_while_looking_up_the_device_says_the_keys_are_saved(
+    credentials_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from awsmfa_profiles import init
+
+    credentials_file.write_text(
+        f"[dev]\naws_access_key_id = AKIAEXAMPLE000000001\naws_secret_access_key = {SECRET}\n"
+    )
+    monkeypatch.setattr(init, "record_device", fails_with(KeyboardInterrupt()))
+    result = run_cli("init", "dev")
+    assert result.exit_code == 130
+    assert result.stderr.endswith(
+        "\nawsmfa: interrupted; the keys are saved, and the first refresh will look up the "
+        "MFA device\n"
+    )
+    assert credentials_file.read_text().startswith("[dev-long-term]\n")
+
+
+def test_warnings_reach_stderr_as_in_a_child_process(
+    one_profile: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import warnings
+
+    def warns(*args: object, **kwargs: object) -> object:
+        warnings.warn("a library complained", UserWarning, stacklevel=1)
+        return []
+
+    monkeypatch.setattr(check, "check", warns)
+    assert "UserWarning: a library complained" in run_cli("check").stderr

@@ -1,5 +1,5 @@
-"""A few runs as a real child process, where the process itself is the point: the
-installed entry point, its exit status, and what reaches stdout and stderr. Everything
+"""A few runs as a real child process (`python -m awsmfa_profiles`), where the process
+itself is the point: its exit status, and what reaches stdout and stderr. Everything
 else runs `main(argv)` in-process (helpers.run_cli)."""
 
 from __future__ import annotations

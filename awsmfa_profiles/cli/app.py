@@ -4,7 +4,6 @@ and one exit status here, and nowhere else."""
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import sys
 from typing import Annotated
@@ -14,7 +13,7 @@ import typer
 from awsmfa_profiles import __version__
 from awsmfa_profiles.cli import check, doctor, export, init, refresh, remind
 from awsmfa_profiles.cli.defaults import Invocation
-from awsmfa_profiles.cli.render import note, say
+from awsmfa_profiles.cli.render import StdoutClosed, note, say
 from awsmfa_profiles.errors import AwsmfaError, ConfigError, ExitStatus, Interrupted
 
 app = typer.Typer(
@@ -53,8 +52,6 @@ def root(
         bool, typer.Option("--debug", help="Show a traceback on unexpected errors.")
     ] = False,
 ) -> None:
-    """Exit codes: 0 ok, 1 failed (a refresh is needed, a doctor check failed), 2 usage
-    or configuration error, 130 interrupted."""
     context.ensure_object(Invocation).debug = debug
 
 
@@ -74,13 +71,14 @@ def main(argv: list[str] | None = None) -> int:
         return done.exit_code
     except typer.TyperException as error:
         # The command line itself is wrong: typer's usage message and exit status (2).
-        error.show()  # type: ignore[attr-defined]
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            note(f"Error: {error.message}")
         return error.exit_code
-    except OSError as error:
-        if error.errno != errno.EPIPE:
-            return _unexpected(error, invocation)
-        # The reader of stdout went away (`awsmfa check | head -1`): nothing to say it to,
-        # and the interpreter's last flush must not complain either.
+    except StdoutClosed:
+        # Nothing to say it to, and the interpreter's last flush must not complain either.
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ExitStatus.FAILED

@@ -1,5 +1,5 @@
-"""Output: the only place that writes to stdout and stderr, and the wording of results
-that several commands share."""
+"""Output: what awsmfa prints on stdout and stderr (prompts aside, which cli/prompts.py
+writes), and the wording of results that several commands share."""
 
 from __future__ import annotations
 
@@ -19,9 +19,16 @@ if TYPE_CHECKING:
     from awsmfa_profiles.refresh_many import ProfileResult
 
 
+class StdoutClosed(Exception):
+    """stdout's reader went away (`awsmfa check | head -1`): nothing more can be said."""
+
+
 def say(text: str, *, newline: bool = True) -> None:
     """A result: stdout, which scripts and `> log` capture."""
-    typer.echo(text, nl=newline)
+    try:
+        typer.echo(text, nl=newline)
+    except BrokenPipeError:
+        raise StdoutClosed from None
 
 
 def note(text: str) -> None:
