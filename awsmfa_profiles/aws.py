@@ -1,6 +1,6 @@
 """Everything that talks to AWS; the only module that imports botocore, and only when called.
 
-botocore rather than boto3: awsmfa needs three low-level calls, and boto3 would add
+botocore rather than boto3: awsmfa needs a few low-level calls, and boto3 would add
 s3transfer and its own session layer to every refresh.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -16,12 +17,20 @@ from typing import Any, Protocol, TypeVar
 
 from awsmfa_profiles import __version__
 from awsmfa_profiles.errors import AwsError, ConfigError, MfaCodeRejected, MfaDeviceRejected
-from awsmfa_profiles.keys import LongTermKeys, mask
+from awsmfa_profiles.keys import (
+    AccessKeyInfo,
+    LastUse,
+    NewAccessKey,
+    SessionKeys,
+    SigningKeys,
+    mask,
+)
 from awsmfa_profiles.session import Session
 
 DEFAULT_REGION = "us-east-1"
 
-_KEYS_REJECTED = {"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException"}
+KEYS_REJECTED = {"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException"}
+_SESSION_EXPIRED = {"ExpiredToken", "ExpiredTokenException"}
 _THROTTLED = {
     "Throttling",
     "ThrottlingException",
@@ -67,6 +76,19 @@ class Aws(Protocol):
 
     def assume_role(self, role: RoleRequest, *, serial: str, code: str) -> Session: ...
 
+    # The IAM user's access keys. A user with MFA enforced may manage them only from a
+    # session, so the rotation signs these with the MFA session of [NAME].
+
+    def list_access_keys(self, user_name: str) -> list[AccessKeyInfo]: ...
+
+    def access_key_last_used(self, access_key_id: str) -> LastUse: ...
+
+    def create_access_key(self, user_name: str) -> NewAccessKey: ...
+
+    def update_access_key(self, user_name: str, access_key_id: str, *, active: bool) -> None: ...
+
+    def delete_access_key(self, user_name: str, access_key_id: str) -> None: ...
+
 
 @dataclass(frozen=True)
 class RoleRequest:
@@ -77,11 +99,12 @@ class RoleRequest:
 
 
 # Makes the client the use cases talk to; the CLI passes `connect`, tests may pass fakes.
-Connect = Callable[[LongTermKeys, AwsTarget], Aws]
+Connect = Callable[[SigningKeys, AwsTarget], Aws]
 
 
-def connect(keys: LongTermKeys, target: AwsTarget) -> BotocoreAws:
-    """A client signed with the long-term keys, whatever AWS_* variables the shell holds."""
+def connect(keys: SigningKeys, target: AwsTarget) -> BotocoreAws:
+    """A client signed with these keys (long-term, or a session's), whatever AWS_*
+    variables the shell holds."""
     import botocore.config
 
     session = _botocore_session(target.config_profile)
@@ -102,7 +125,7 @@ def connect(keys: LongTermKeys, target: AwsTarget) -> BotocoreAws:
             endpoint_url=target.endpoint_url,
             aws_access_key_id=keys.access_key_id,
             aws_secret_access_key=keys.secret_access_key,
-            aws_session_token=None,
+            aws_session_token=keys.session_token if isinstance(keys, SessionKeys) else None,
             config=config,
         )
 
@@ -213,7 +236,7 @@ def _use_default_loader(session: Any) -> None:
 class BotocoreAws:
     """The Aws calls over botocore clients; every botocore failure becomes an AwsError."""
 
-    def __init__(self, sts: Any, make_iam: Callable[[], Any], keys: LongTermKeys) -> None:
+    def __init__(self, sts: Any, make_iam: Callable[[], Any], keys: SigningKeys) -> None:
         self._sts = sts
         self._make_iam = make_iam
         self._iam: Any = None
@@ -228,11 +251,9 @@ class BotocoreAws:
         return self._server_time
 
     def list_mfa_devices(self, user_name: str | None) -> list[str]:
-        if self._iam is None:
-            self._iam = self._make_iam()
         kwargs = {"UserName": user_name} if user_name else {}
         serials: list[str] = []
-        paginator = self._iam.get_paginator("list_mfa_devices")
+        paginator = self._iam_client().get_paginator("list_mfa_devices")
         pages = self._call("iam:ListMFADevices", lambda: list(paginator.paginate(**kwargs)))
         for page in pages:
             serials.extend(str(device["SerialNumber"]) for device in page["MFADevices"])
@@ -288,12 +309,82 @@ class BotocoreAws:
             "administrator raise the role's maximum session duration.",
         )
 
+    def list_access_keys(self, user_name: str) -> list[AccessKeyInfo]:
+        paginator = self._iam_client().get_paginator("list_access_keys")
+        pages = self._call(
+            "iam:ListAccessKeys", lambda: list(paginator.paginate(UserName=user_name))
+        )
+        try:
+            return [
+                AccessKeyInfo(
+                    access_key_id=str(key["AccessKeyId"]),
+                    active=key.get("Status") == "Active",
+                    created_at=_utc(key.get("CreateDate")),
+                )
+                for page in pages
+                for key in page["AccessKeyMetadata"]
+            ]
+        except (KeyError, TypeError):
+            raise _unreadable("iam:ListAccessKeys") from None
+
+    def access_key_last_used(self, access_key_id: str) -> LastUse:
+        action = "iam:GetAccessKeyLastUsed"
+        response = self._call(
+            action,
+            lambda: self._iam_client().get_access_key_last_used(AccessKeyId=access_key_id),
+        )
+        used = response.get("AccessKeyLastUsed") or {}
+        # IAM says "N/A" for the service and region of a key never used.
+        known = {key: value for key, value in used.items() if value not in (None, "N/A")}
+        return LastUse(
+            at=_utc(known.get("LastUsedDate")),
+            service=known.get("ServiceName"),
+            region=known.get("Region"),
+        )
+
+    def create_access_key(self, user_name: str) -> NewAccessKey:
+        action = "iam:CreateAccessKey"
+        response = self._call(
+            action, lambda: self._iam_client().create_access_key(UserName=user_name)
+        )
+        try:
+            key = response["AccessKey"]
+            created_at = _utc(key.get("CreateDate"))
+            return NewAccessKey(
+                access_key_id=str(key["AccessKeyId"]),
+                secret_access_key=str(key["SecretAccessKey"]),
+                created_at=created_at or datetime.now(timezone.utc).replace(microsecond=0),
+            )
+        except (KeyError, TypeError):
+            raise _unreadable(action) from None
+
+    def update_access_key(self, user_name: str, access_key_id: str, *, active: bool) -> None:
+        self._call(
+            "iam:UpdateAccessKey",
+            lambda: self._iam_client().update_access_key(
+                UserName=user_name,
+                AccessKeyId=access_key_id,
+                Status="Active" if active else "Inactive",
+            ),
+        )
+
+    def delete_access_key(self, user_name: str, access_key_id: str) -> None:
+        self._call(
+            "iam:DeleteAccessKey",
+            lambda: self._iam_client().delete_access_key(
+                UserName=user_name, AccessKeyId=access_key_id
+            ),
+        )
+
+    def _iam_client(self) -> Any:
+        if self._iam is None:
+            self._iam = self._make_iam()
+        return self._iam
+
     def _role_max_session(self, role_arn: str) -> timedelta | None:
         """The role's MaxSessionDuration, when these keys may read it (same account only)."""
         try:
-            if self._iam is None:
-                self._iam = self._make_iam()
-            role = self._iam.get_role(RoleName=role_arn.rsplit("/", 1)[-1])["Role"]
+            role = self._iam_client().get_role(RoleName=role_arn.rsplit("/", 1)[-1])["Role"]
             return timedelta(seconds=int(role["MaxSessionDuration"]))
         except Exception:
             return None  # no iam:GetRole, another account, no network: say less, not fail
@@ -363,7 +454,14 @@ class BotocoreAws:
                 hint="Set the clock right (turn on automatic date and time); "
                 "`awsmfa doctor` shows how far off it is.",
             )
-        if code in _KEYS_REJECTED:
+        if isinstance(self._keys, SessionKeys) and code in KEYS_REJECTED | _SESSION_EXPIRED:
+            return AwsError(
+                f"AWS rejected {self._keys.source} (access key "
+                f"{mask(self._keys.access_key_id)}): {code}",
+                hint="It may have expired or been revoked; "
+                f"`awsmfa refresh {shlex.quote(self._keys.profile)} --force` gets a new one.",
+            )
+        if code in KEYS_REJECTED:
             return AwsError(
                 f"AWS rejected the long-term keys in {self._keys.source} "
                 f"(access key {mask(self._keys.access_key_id)}): {code}",
@@ -409,6 +507,22 @@ def _session_from(action: str, response: Any) -> Session:
             f"the answer to {action} holds no usable credentials",
             hint="Check that --endpoint-url / AWS_ENDPOINT_URL points at AWS STS.",
         ) from None
+
+
+def _utc(moment: object) -> datetime | None:
+    """botocore's timestamps as aware UTC to the second; None for anything else."""
+    if not isinstance(moment, datetime):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(microsecond=0)
+
+
+def _unreadable(action: str) -> AwsError:
+    return AwsError(
+        f"the answer to {action} could not be read",
+        hint="Check that --endpoint-url / AWS_ENDPOINT_URL points at AWS.",
+    )
 
 
 def _parse_http_date(text: object) -> datetime | None:

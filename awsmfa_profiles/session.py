@@ -131,3 +131,12 @@ def describe_duration(span: timedelta) -> str:
     if minutes:
         return f"{minutes}m {seconds:02d}s"
     return f"{seconds}s"
+
+
+def describe_age(span: timedelta) -> str:
+    """How old something is that lives for months (an access key): `120 days`, `3h 05m`."""
+    if span.days >= 2:
+        return f"{span.days} days"
+    if span.days == 1:
+        return "1 day"
+    return describe_duration(span)

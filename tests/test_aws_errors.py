@@ -11,7 +11,7 @@ from helpers import FakeAws, IamUser, long_term_text, run_cli
 
 from awsmfa_profiles.aws import AwsTarget, BotocoreAws, connect
 from awsmfa_profiles.errors import AwsError, MfaCodeRejected
-from awsmfa_profiles.keys import LongTermKeys, mask
+from awsmfa_profiles.keys import AccessKeyInfo, LastUse, LongTermKeys, SessionKeys, mask
 
 MFA_FAILED = "MultiFactorAuthentication failed with invalid MFA one time pass code. "
 DEVICE = "arn:aws:iam::123456789012:mfa/john.doe"
@@ -379,3 +379,93 @@ def test_a_loader_subclass_botocore_no_longer_accepts_falls_back_to_botocores_lo
     monkeypatch.setattr(botocore.loaders.Loader, "load_service_model", only_botocores_own)
     assert _caller_arn(aws, user) == user.arn
     assert aws.requests == ["GetCallerIdentity"]
+
+
+# The IAM key calls of rotate and doctor, through Stubber.
+
+
+def test_stubbed_access_keys_are_listed_with_their_dates() -> None:
+    aws, _, iam = stubbed()
+    created = datetime(2026, 1, 2, 3, 4, 5, 678000)  # botocore may hand back naive times
+    iam.add_response(
+        "list_access_keys",
+        {
+            "AccessKeyMetadata": [
+                {"AccessKeyId": "AKIAEXAMPLEKEY1234", "Status": "Active", "CreateDate": created},
+                {"AccessKeyId": "AKIAEXAMPLEKEY5678", "Status": "Inactive"},
+            ]
+        },
+        {"UserName": "john.doe"},
+    )
+    with iam:
+        listed = aws.list_access_keys("john.doe")
+    assert listed == [
+        AccessKeyInfo(
+            "AKIAEXAMPLEKEY1234", True, datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+        ),
+        AccessKeyInfo("AKIAEXAMPLEKEY5678", False, None),
+    ]
+
+
+def test_stubbed_a_key_never_used() -> None:
+    aws, _, iam = stubbed()
+    iam.add_response(
+        "get_access_key_last_used",
+        {"AccessKeyLastUsed": {"ServiceName": "N/A", "Region": "N/A"}},
+        {"AccessKeyId": "AKIAEXAMPLEKEY1234"},
+    )
+    with iam:
+        assert aws.access_key_last_used("AKIAEXAMPLEKEY1234") == LastUse(None)
+
+
+def test_stubbed_a_new_key_keeps_its_secret_out_of_repr() -> None:
+    aws, _, iam = stubbed()
+    iam.add_response(
+        "create_access_key",
+        {
+            "AccessKey": {
+                "UserName": "john.doe",
+                "AccessKeyId": "AKIANEWKEY00000001",
+                "Status": "Active",
+                "SecretAccessKey": "NEWSECRETNEWSECRET",
+                "CreateDate": datetime(2026, 1, 2, tzinfo=timezone.utc),
+            }
+        },
+        {"UserName": "john.doe"},
+    )
+    with iam:
+        new = aws.create_access_key("john.doe")
+    assert new.secret_access_key == "NEWSECRETNEWSECRET"
+    assert "NEWSECRET" not in repr(new) and "AKIANEWKEY00000001" not in repr(new)
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "fragment"),
+    [
+        ("AccessDenied", 403, "permission missing: iam:CreateAccessKey was denied"),
+        ("LimitExceeded", 409, "iam:CreateAccessKey failed: LimitExceeded"),
+    ],
+)
+def test_stubbed_create_access_key_refusals(code: str, status: int, fragment: str) -> None:
+    aws, _, iam = stubbed()
+    iam.add_client_error("create_access_key", code, "no", status)
+    with iam, pytest.raises(AwsError, match=fragment) as raised:
+        aws.create_access_key("john.doe")
+    assert raised.value.aws_code == code
+
+
+@pytest.mark.parametrize("code", ["ExpiredToken", "InvalidClientTokenId"])
+def test_a_refused_session_is_named_as_the_session(code: str) -> None:
+    session = SessionKeys("ASIAEXAMPLEKEY9999", "sessionsecret", "sessiontoken", "dev")
+    aws = connect(session, AwsTarget(region="us-east-1"))
+    iam = aws._make_iam()
+    aws._iam = iam
+    stub = Stubber(iam)
+    stub.add_client_error("list_access_keys", code, "The security token is expired", 403)
+    with stub, pytest.raises(AwsError) as raised:
+        aws.list_access_keys("john.doe")
+    assert raised.value.message == (
+        f"AWS rejected the MFA session in [dev] (access key ****9999): {code}"
+    )
+    assert raised.value.hint is not None and "awsmfa refresh dev --force" in raised.value.hint
+    assert "sessionsecret" not in repr(session) and "sessiontoken" not in repr(session)
