@@ -36,6 +36,8 @@ LONG_TERM_SUFFIX = "-long-term"
 _BOM = "\ufeff"
 _SESSION_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "expiration")
 _OPTION_PREFIX = re.compile(r"\s*[^=:\s][^=:]*?(\s*)([=:])(\s*)")
+# A key line up to where its value starts: the key, the delimiter and the spaces around it.
+_VALUE_START = re.compile(r"[^=:\s][^=:\n]*?(?P<before>[ \t]*)[=:](?P<after>[ \t]*)")
 # Brackets and line breaks cannot be written into a [section] header and read back.
 _NOT_IN_NAME = re.compile(r"[\[\]\x00-\x1f\x7f]")
 
@@ -328,23 +330,56 @@ class CredentialsFile:
         section = self._editable(section_name)
         self._expected[section_name][key.lower()] = value
         options = [block for block in section.iter_blocks() if _is_option(block)]
-        # New and changed lines take the spacing and delimiter of the section's own key
-        # lines: configupdater applies them from the syntax its document was made with.
         if section.has_option(key):
             option = section[key]
+            # configupdater files an indented comment (or blank line) after a key under
+            # that key; it is the user's comment, not part of the value being replaced.
+            kept = [
+                line
+                for line in option.lines[1:]
+                if not line.strip() or line.strip().startswith(("#", ";"))
+            ]
+            start = _VALUE_START.match(option.lines[0]) if option.lines else None
+            if start is not None:
+                # The line keeps its own layout (spacing, delimiter): only the value changes.
+                prefix = start.group(0)
+                if start.group("before") and not start.group("after"):
+                    prefix += " "  # `key =` had no value to space from
+                section[key] = _parsed_option(option.raw_key, prefix + value + "\n" + "".join(kept))
+                return
             index = option.container_idx
             option.detach()
             builder = section.insert_at(index).option(option.raw_key, value)
-            # configupdater files an indented comment (or blank line) after a key under
-            # that key; it is the user's comment, not part of the value being replaced.
-            for line in option.lines[1:]:
-                if not line.strip() or line.strip().startswith(("#", ";")):
-                    builder.comment(line, comment_prefix="")
+            for line in kept:
+                builder.comment(line, comment_prefix="")
             return
+        # New lines take the spacing and delimiter of the section's own key lines:
+        # configupdater applies them from the syntax its document was made with.
         # After the last key rather than at the end of the section: comment lines at the
         # end of a section annotate the section that follows them and stay above it.
         builder = options[-1].add_after if options else section.insert_at(0)
         builder.option(key, value)
+
+    def remove_value(self, section_name: str, key: str) -> None:
+        """Take one key's line out of a section; nothing else moves. No-op when it is absent."""
+        if self.get(section_name, key) is None:
+            return
+        section = self._editable(section_name)
+        self._expected[section_name].pop(key.lower(), None)
+        option = section[key]
+        index = option.container_idx
+        option.detach()
+        # Comment and blank lines configupdater filed under the key are the user's; they
+        # stay where they were.
+        kept = [
+            line
+            for line in option.lines[1:]
+            if not line.strip() or line.strip().startswith(("#", ";"))
+        ]
+        if kept:
+            builder = section.insert_at(index)
+            for line in kept:
+                builder.comment(line, comment_prefix="")
 
     def _editable(self, name: str) -> Any:
         """The configupdater section for `name`, parsed from its own lines (or new)."""
@@ -507,6 +542,18 @@ def _config_error(error: IniError, path: Path) -> ConfigError:
         f"{where}: cannot be parsed as an INI file",
         hint="Each line must be a [section] header, a key = value, or a comment.",
     )
+
+
+def _parsed_option(raw_key: str, text: str) -> Any:
+    """An option read from `text` (its key line and the comment lines under it), which
+    configupdater writes back exactly as it was read."""
+    from configupdater import ConfigUpdater
+
+    doc = ConfigUpdater(delimiters=("=", ":"))
+    doc.read_string(f"[scratch]\n{text}")
+    option = doc["scratch"][raw_key]
+    option.detach()
+    return option
 
 
 def _is_option(block: Any) -> bool:

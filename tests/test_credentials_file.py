@@ -308,3 +308,58 @@ def test_lock_removes_temp_files_left_by_a_killed_run(tmp_path: Path) -> None:
     assert not leftover.exists()
     assert unrelated.exists()
     assert neighbour.exists()
+
+
+# Replacing the long-term key (rotate): only the values change.
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("aws_access_key_id   =  AKIAOLD\n", "aws_access_key_id   =  AKIANEW\n"),
+        ("aws_access_key_id=AKIAOLD\n", "aws_access_key_id=AKIANEW\n"),
+        ("aws_access_key_id : AKIAOLD\n", "aws_access_key_id : AKIANEW\n"),
+        ("aws_access_key_id\t=\tAKIAOLD  \n", "aws_access_key_id\t=\tAKIANEW\n"),
+        ("AWS_Access_Key_ID = AKIAOLD\n", "AWS_Access_Key_ID = AKIANEW\n"),
+        ("aws_access_key_id =\n", "aws_access_key_id = AKIANEW\n"),
+    ],
+)
+def test_a_changed_key_keeps_its_own_line_layout(line: str, expected: str, tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    before = f"[dev-long-term]\n{line}aws_secret_access_key = s\n"
+    path.write_text(before)
+    credentials = CredentialsFile.load(path)
+    credentials.set_value("dev-long-term", "aws_access_key_id", "AKIANEW")
+    credentials.save()
+    assert path.read_text() == before.replace(line, expected)
+    assert CredentialsFile.load(path).long_term("dev").access_key_id == "AKIANEW"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# top\n[dev-long-term]\naws_access_key_id = A\naws_secret_access_key = s\n# next\n[x]\n",
+        "\ufeff[dev-long-term]\r\naws_access_key_id=A\r\n  # under\r\naws_secret_access_key=s\r\n",
+        "[dev-long-term]\naws_access_key_id : A\n\naws_secret_access_key : s\n\n[dev]\nk = v\n",
+    ],
+)
+def test_a_value_added_then_removed_leaves_every_byte(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_bytes(text.encode())
+    credentials = CredentialsFile.load(path)
+    credentials.set_value("dev-long-term", "awsmfa_rotating", "A since 2026-01-01T00:00:00Z")
+    credentials.save()
+    assert "awsmfa_rotating" in path.read_text()
+    credentials = CredentialsFile.load(path)
+    credentials.remove_value("dev-long-term", "awsmfa_rotating")
+    credentials.save()
+    assert path.read_bytes() == text.encode()
+
+
+def test_removing_a_key_keeps_the_comments_filed_under_it(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_text("[s]\na = 1\n  # about a\nb = 2\n")
+    credentials = CredentialsFile.load(path)
+    credentials.remove_value("s", "a")
+    credentials.remove_value("s", "absent")
+    assert credentials.render() == "[s]\n  # about a\nb = 2\n"
