@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from awsmfa_profiles.errors import ConfigError, WriteFailed
+from awsmfa_profiles.errors import Busy, ConfigError, WriteFailed
 
 SECURE_MODE = 0o600
 TEMP_SUFFIX = ".awsmfa-tmp"
@@ -124,6 +124,62 @@ def locked(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(handle)
+
+
+@contextlib.contextmanager
+def held_alone(path: Path, purpose: str) -> Iterator[None]:
+    """Hold `<file>.<purpose>.lock` for a whole long operation, or raise Busy at once.
+
+    For operations that must never run twice at the same time on one file (a key
+    rotation) and that take too long to make another run wait. The file's own lock
+    (`locked`) is still taken around each write inside.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    lock_path = _purpose_lock(path, purpose)
+    try:
+        lock_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, SECURE_MODE)
+    except OSError as error:
+        raise WriteFailed(path, _reason(error)) from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise Busy(
+                f"another awsmfa {purpose} is running on {path}",
+                hint="Wait for it to finish, then run this again if it is still needed.",
+            ) from None
+        yield
+    finally:
+        os.close(handle)
+
+
+def is_held(path: Path, purpose: str) -> bool:
+    """Whether a run holds `held_alone(path, purpose)` now; creates and changes nothing."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        handle = os.open(_purpose_lock(path, purpose), os.O_RDONLY)
+    except OSError:
+        return False  # no lock file: no such run has ever held it
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(handle)  # closing releases a lock this probe took
+    return False
+
+
+def _purpose_lock(path: Path, purpose: str) -> Path:
+    target = Path(os.path.realpath(path))
+    return target.with_name(f"{target.name}.{purpose}.lock")
 
 
 def _remove_stale_temp_files(target: Path) -> None:

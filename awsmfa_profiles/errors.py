@@ -101,3 +101,11 @@ class WriteFailed(SaveError):
 
 class ReminderError(AwsmfaError):
     """The crontab could not be read or written; it is unchanged."""
+
+
+class KeyRotationError(AwsmfaError):
+    """A key rotation cannot start or finish; the message says which key the file holds."""
+
+
+class Busy(AwsmfaError):
+    """Another awsmfa run is doing the same long operation on the same file."""

@@ -62,13 +62,12 @@ class _Recorder:
         scope = re.search(
             r"Credential=([^/]+)/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", "")
         )
-        self.fake.calls.append(
-            Request(
-                action, scope.group(1) if scope else "", scope.group(2) if scope else "", params
-            )
+        request = Request(
+            action, scope.group(1) if scope else "", scope.group(2) if scope else "", params
         )
+        self.fake.calls.append(request)
         fault = self.fake.faults.get(action)
-        if fault is not None and fault.times > 0:
+        if fault is not None and fault.times > 0 and (fault.only is None or fault.only(request)):
             fault.times -= 1
             payload = fault.body.encode()
             start_response(

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+ACCOUNT = "123456789012"  # moto's account
 
 
 @dataclass
@@ -26,6 +27,8 @@ class Canned:
     status: int
     body: str
     times: int = 1
+    # Only requests this accepts get the canned answer; the others go to moto.
+    only: Callable[[Request], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,22 @@ class FakeAws:
     faults: dict[str, Canned] = field(default_factory=dict)
     date_header: str | None = None
 
-    def fail(self, action: str, status: int, code: str, message: str, times: int = 1) -> None:
+    def fail(
+        self,
+        action: str,
+        status: int,
+        code: str,
+        message: str,
+        times: int = 1,
+        only: Callable[[Request], bool] | None = None,
+    ) -> None:
         """Answer `action` with an AWS error, as STS and IAM send it."""
         body = (
             f'<ErrorResponse xmlns="{STS_NS}"><Error><Type>Sender</Type>'
             f"<Code>{code}</Code><Message>{message}</Message></Error>"
             "<RequestId>fault</RequestId></ErrorResponse>"
         )
-        self.faults[action] = Canned(status, body, times)
+        self.faults[action] = Canned(status, body, times, only)
 
     def respond(self, action: str, result_xml: str, times: int = 1) -> None:
         """Answer `action` with a successful result moto would not give."""
@@ -269,7 +280,7 @@ def finish(child: Any) -> int:
 
     child.expect(pexpect.EOF)
     child.close()
-    assert child.exitstatus is not None
+    assert child.exitstatus is not None, child.signalstatus
     return int(child.exitstatus)
 
 
@@ -292,3 +303,36 @@ def read_section(path: Path, name: str) -> dict[str, str]:
     parser = configparser.RawConfigParser()
     parser.read_string(path.read_text())
     return dict(parser.items(name))
+
+
+@dataclass(frozen=True)
+class IamKey:
+    access_key_id: str
+    secret_access_key: str
+    active: bool
+
+
+def iam_keys(user_name: str) -> list[IamKey]:
+    """The user's access keys as the moto server holds them, secrets included: what AWS
+    itself would accept. The server runs in this process (conftest.moto_server)."""
+    from moto.iam.models import iam_backends
+
+    user = iam_backends[ACCOUNT]["aws"].users[user_name]
+    return [
+        IamKey(key.access_key_id, key.secret_access_key, key.status == "Active")
+        for key in user.access_keys
+    ]
+
+
+def caller_arn(fake: FakeAws, access_key_id: str, secret_access_key: str) -> str:
+    """sts:GetCallerIdentity signed with these keys, by boto3 rather than by awsmfa."""
+    import boto3
+
+    sts = boto3.client(
+        "sts",
+        region_name="us-east-1",
+        endpoint_url=fake.endpoint,
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret_access_key,
+    )
+    return str(sts.get_caller_identity()["Arn"])

@@ -39,6 +39,7 @@ def valid_profile(credentials_file: Path) -> None:
         ["refresh", "--help"],
         ["check", "--help"],
         ["export", "--help"],
+        ["rotate", "--help"],
     ],
     ids=" ".join,
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from helpers import FakeAws, IamUser, long_term_text, run_cli
+from helpers import FakeAws, IamUser, finish, long_term_text, run_cli
 
 from awsmfa_profiles.errors import UsageError
 from awsmfa_profiles.keys import check_access_key_id, check_secret_access_key
@@ -301,13 +301,6 @@ def spawn_init(*args: str) -> tuple[pexpect.spawn, io.StringIO]:
     transcript = io.StringIO()
     child.logfile_read = transcript
     return child, transcript
-
-
-def finish(child: pexpect.spawn) -> int:
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus is not None, child.signalstatus
-    return int(child.exitstatus)
 
 
 def test_keys_are_asked_for_and_the_secret_is_not_echoed(

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from awsmfa_profiles import __version__
-from awsmfa_profiles.cli import check, doctor, export, init, refresh, remind
+from awsmfa_profiles.cli import check, doctor, export, init, refresh, remind, rotate
 from awsmfa_profiles.cli.defaults import Invocation
 from awsmfa_profiles.cli.render import StdoutClosed, note, say
 from awsmfa_profiles.errors import AwsmfaError, ConfigError, ExitStatus, Interrupted
@@ -30,7 +30,14 @@ app = typer.Typer(
 )
 
 # In the order a new user meets them.
-for command in (init.init, refresh.refresh, check.check, doctor.doctor, remind.remind):
+for command in (
+    init.init,
+    refresh.refresh,
+    check.check,
+    doctor.doctor,
+    remind.remind,
+    rotate.rotate,
+):
     app.command()(command)
 app.command(name="export")(export.export_session)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,6 +47,10 @@ def region_from(option: str | None) -> str | None:
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def sleep(seconds: float) -> None:
+    time.sleep(seconds)
 
 
 def interactive() -> bool:

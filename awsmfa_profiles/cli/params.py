@@ -66,6 +66,14 @@ EndpointUrl = Annotated[
         help="Send every AWS request here (e.g. a local test endpoint).",
     ),
 ]
+Code = Annotated[
+    str | None,
+    option(
+        "--code",
+        metavar="CODE",
+        help="The 6-digit MFA code; default: mfa_process, else ask on the terminal.",
+    ),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print a JSON list instead of lines.")]
 
 

@@ -35,6 +35,11 @@ def ask(prompt: str, *, hide_input: bool = False) -> str:
     return line.rstrip("\n")
 
 
+def confirm(question: str) -> bool:
+    """Yes only for an explicit yes: Enter alone keeps things as they are."""
+    return ask(f"{question} [y/N]").strip().lower() in ("y", "yes")
+
+
 def ask_code(device: str, problem: str | None) -> str:
     from awsmfa_profiles.mfa import is_code
 

@@ -14,11 +14,12 @@ import typer
 
 from awsmfa_profiles.cli import defaults, prompts
 from awsmfa_profiles.cli.defaults import Invocation
-from awsmfa_profiles.cli.params import AsJson, EndpointUrl, Region, duration, option
+from awsmfa_profiles.cli.params import AsJson, Code, EndpointUrl, Region, duration, option
 from awsmfa_profiles.cli.render import (
     describe_expiry,
     note,
     refresh_entry,
+    refreshed,
     say,
     say_json,
     tightened,
@@ -75,14 +76,7 @@ def refresh(
             "else discovered.",
         ),
     ] = None,
-    code: Annotated[
-        str | None,
-        option(
-            "--code",
-            metavar="CODE",
-            help="The 6-digit MFA code; default: mfa_process, else ask on the terminal.",
-        ),
-    ] = None,
+    code: Code = None,
     region: Region = None,
     endpoint_url: EndpointUrl = None,
     role_arn: Annotated[
@@ -232,19 +226,7 @@ def _report(
             f"{left} left; nothing to do (--force renews it now)."
         )
     else:
-        if outcome.loosened_mode is not None:
-            tightened(credentials_path, outcome.loosened_mode)
-        if outcome.remembered_device:
-            note(f"Remembered MFA device {outcome.device} as aws_mfa_device in [{name}-long-term].")
-        if outcome.role_arn:
-            note(f"Assumed role {outcome.role_arn}.")
-        expires_at = outcome.session.expires_at
-        if quiet:
-            return
-        say(
-            f"[{name}] refreshed: valid until {describe_expiry(expires_at)}, "
-            f"{describe_duration(expires_at - now)} from now."
-        )
+        refreshed(name, outcome, credentials_path, now, quiet=quiet)
 
 
 def _shadowing_note() -> None:

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from awsmfa_profiles.session import Status, describe_duration, format_expiration
+from awsmfa_profiles.session import Status, describe_age, describe_duration, format_expiration
 
 if TYPE_CHECKING:
     from awsmfa_profiles.check import ProfileStatus
     from awsmfa_profiles.doctor import Finding
+    from awsmfa_profiles.refresh import Refreshed
     from awsmfa_profiles.refresh_many import ProfileResult
+    from awsmfa_profiles.rotate import Plan, Progress, Rotated
 
 
 class StdoutClosed(Exception):
@@ -55,6 +57,33 @@ def tightened(path: Path, mode: int) -> None:
 
 def count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def day(moment: datetime) -> str:
+    """A date in UTC, for when a key was made or used."""
+    return moment.strftime("%Y-%m-%d")
+
+
+# refresh, and rotate when it refreshes first
+
+
+def refreshed(
+    name: str, outcome: Refreshed, credentials_path: Path, now: datetime, *, quiet: bool = False
+) -> None:
+    """The notes about a new session on stderr, and (unless quiet) its line."""
+    if outcome.loosened_mode is not None:
+        tightened(credentials_path, outcome.loosened_mode)
+    if outcome.remembered_device:
+        note(f"Remembered MFA device {outcome.device} as aws_mfa_device in [{name}-long-term].")
+    if outcome.role_arn:
+        note(f"Assumed role {outcome.role_arn}.")
+    expires_at = outcome.session.expires_at
+    if quiet:
+        return
+    say(
+        f"[{name}] refreshed: valid until {describe_expiry(expires_at)}, "
+        f"{describe_duration(expires_at - now)} from now."
+    )
 
 
 # check
@@ -137,3 +166,87 @@ def finding_lines(findings: list[Finding]) -> Iterator[str]:
         yield f"No check failed; {count(warnings, 'warning')}."
     else:
         yield "No problems found."
+
+
+# rotate
+
+
+def rotation_plan(plan: Plan, now: datetime, *, dry_run: bool) -> Iterator[str]:
+    """What a rotation found, and the steps it takes (or would take, with --dry-run)."""
+    from awsmfa_profiles.keys import CREATED_SETTING, mask
+    from awsmfa_profiles.rotate import PROVE_LIMIT, LeftoverKind, describe_leftover
+
+    current = mask(plan.current.access_key_id)
+    created = plan.current.created_at
+    made = (
+        "" if created is None else f", created {day(created)} ({describe_age(now - created)} ago)"
+    )
+    yield (
+        f"[{plan.section}] in {plan.credentials_path} holds access key {current} of IAM user "
+        f"{plan.user_name}{made}."
+    )
+    steps: list[str] = []
+    if plan.leftover is not None:
+        found, remedy = describe_leftover(plan.leftover, plan.current.access_key_id)
+        yield f"An interrupted rotation {found}."
+        if plan.leftover.kind is not LeftoverKind.NOTE_ONLY or not plan.creates_key:
+            steps.append(remedy)
+    if plan.creates_key:
+        steps += [
+            f"create a new access key for IAM user {plan.user_name}",
+            "check that AWS accepts it (sts:GetCallerIdentity), waiting up to "
+            f"{_seconds(PROVE_LIMIT)} while IAM spreads it",
+            f"write its ID and secret over {current}'s in [{plan.section}], and its date as "
+            f"{CREATED_SETTING}",
+            f"deactivate and delete {current}",
+        ]
+    yield "Would:" if dry_run else "awsmfa will:"
+    for number, step in enumerate(steps, start=1):
+        yield f"  {number}. {step}"
+
+
+def rotation_step(event: Progress, section: str) -> str | None:
+    """One step of a rotation as it is done; None for the ones not worth a line."""
+    from awsmfa_profiles.keys import mask
+    from awsmfa_profiles.rotate import PROVE_LIMIT, Step
+
+    key = mask(event.key_id)
+    if event.step is Step.DELETED_ORPHAN:
+        return f"Deleted {key}: its secret was never saved, so nothing used it."
+    if event.step is Step.CREATED:
+        return f"Created access key {key}."
+    if event.step is Step.WAITING:
+        return (
+            f"AWS does not accept {key} yet (IAM takes a few seconds to spread a new key); "
+            f"trying again in {_seconds(event.wait)} ({_seconds(event.waited)} of at most "
+            f"{_seconds(PROVE_LIMIT)} waited)."
+        )
+    if event.step is Step.PROVEN:
+        return f"AWS accepts {key}."
+    if event.step is Step.SAVED:
+        return f"Saved {key} and its secret in [{section}]."
+    if event.step is Step.DEACTIVATED:
+        return f"Deactivated {key}."
+    if event.step is Step.DELETED:
+        return f"Deleted {key}."
+    return None
+
+
+def rotation_result(outcome: Rotated) -> str:
+    from awsmfa_profiles.keys import mask
+
+    plan = outcome.plan
+    if outcome.new_key is not None:
+        return (
+            f"Rotated: [{plan.section}] holds the new access key {mask(outcome.new_key)}; "
+            f"{mask(plan.current.access_key_id)} is deleted."
+        )
+    assert plan.leftover is not None
+    return (
+        f"Finished the interrupted rotation: [{plan.section}] holds "
+        f"{mask(plan.current.access_key_id)}; {mask(plan.leftover.note.from_key)} is deleted."
+    )
+
+
+def _seconds(span: timedelta) -> str:
+    return f"{span.total_seconds():.0f} s"
