@@ -13,7 +13,14 @@ from awsmfa_profiles.credentials_file import (
     long_term_section,
 )
 from awsmfa_profiles.errors import ConfigError
-from awsmfa_profiles.session import Status, status
+from awsmfa_profiles.keys import (
+    CREATED_SETTING,
+    MAX_AGE_SETTING,
+    KeyAge,
+    key_age,
+    parse_max_key_age,
+)
+from awsmfa_profiles.session import Status, parse_expiration, status
 from awsmfa_profiles.settings import profile_margin
 
 
@@ -25,6 +32,7 @@ class ProfileStatus:
     seconds_left: int | None
     problem: str | None = None  # why the session could not be read, if it could not
     action: str = ""  # the command that makes it valid again, when it needs a refresh
+    key_age: KeyAge | None = None  # the long-term key's, when the file records its date
 
 
 def check(
@@ -52,20 +60,49 @@ def check(
     results = []
     for name in names:
         action = _action(credentials, name, within)
+        age = _recorded_key_age(credentials, name, now)
         try:
             expires_at = credentials.stored_session(name).expires_at
         except ConfigError as error:
             # One unreadable session must not hide the others from a cron report.
             results.append(
                 ProfileStatus(
-                    name, Status.MISSING, None, None, problem=error.message, action=action
+                    name,
+                    Status.MISSING,
+                    None,
+                    None,
+                    problem=error.message,
+                    action=action,
+                    key_age=age,
                 )
             )
             continue
         left = None if expires_at is None else int((expires_at - now).total_seconds())
         state = status(expires_at, now, margins[name])
-        results.append(ProfileStatus(name, state, expires_at, left, action=action))
+        results.append(ProfileStatus(name, state, expires_at, left, action=action, key_age=age))
     return results
+
+
+def _recorded_key_age(credentials: CredentialsFile, name: str, now: datetime) -> KeyAge | None:
+    """The key's age from the date init or rotate recorded; None when it is not known.
+
+    Offline by design: check runs from cron and prompts. A value that cannot be read
+    counts as unknown here; doctor names it.
+    """
+    section = long_term_section(name)
+    created = credentials.get(section, CREATED_SETTING)
+    if not created:
+        return None
+    try:
+        created_at = parse_expiration(created)
+    except ValueError:
+        return None
+    limit_text = credentials.get(section, MAX_AGE_SETTING)
+    try:
+        limit = parse_max_key_age(limit_text) if limit_text else None
+    except ValueError:
+        limit = None  # the default, as doctor says when it names the bad value
+    return key_age(created_at, now, limit)
 
 
 def _action(credentials: CredentialsFile, name: str, within: timedelta | None) -> str:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from awsmfa_profiles import aws_config
-from awsmfa_profiles.aws import Aws, Connect
+from awsmfa_profiles import aws_config, durable, rotate
+from awsmfa_profiles.aws import Aws, AwsTarget, Connect
 from awsmfa_profiles.credentials_file import (
     CredentialsFile,
     KeysConflict,
@@ -24,7 +24,19 @@ from awsmfa_profiles.credentials_file import (
     long_term_section,
 )
 from awsmfa_profiles.errors import AwsError, AwsmfaError, ConfigError, UsageError
-from awsmfa_profiles.keys import check_access_key_id, is_temporary, mask
+from awsmfa_profiles.keys import (
+    CREATED_SETTING,
+    DEFAULT_MAX_KEY_AGE,
+    MAX_AGE_SETTING,
+    AccessKeyInfo,
+    KeyAge,
+    SessionKeys,
+    check_access_key_id,
+    is_temporary,
+    key_age,
+    mask,
+    parse_max_key_age,
+)
 from awsmfa_profiles.mfa import (
     check_device,
     check_role_arn,
@@ -37,8 +49,10 @@ from awsmfa_profiles.session import (
     SHADOWING_VARIABLES,
     USER_SESSION,
     Status,
+    describe_age,
     describe_duration,
     format_expiration,
+    parse_expiration,
     status,
 )
 from awsmfa_profiles.settings import profile_margin, renewal_margin, session_length
@@ -103,11 +117,13 @@ def _checks(name: str, env: DoctorEnvironment) -> Iterator[Finding]:
         yield from _role(profile, settings)
         yield from _settings(profile)
     if profile is not None and credentials is not None:
+        asked = None
         if config_readable:
-            yield from _with_aws(env, name, profile, settings)
+            asked = yield from _with_aws(env, name, profile, settings)
         else:
             # botocore reads the config file on every client it makes, and would fail too.
             yield Finding(Level.INFO, "AWS not asked: the config file must be fixed first")
+        yield from _access_key(env, credentials, profile, asked)
     yield from _environment(env, credentials)
     if credentials is not None:
         yield from _session(credentials, name, env)
@@ -463,9 +479,18 @@ def _source(
 # AWS: the keys, the clock, the device.
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """What the checks with AWS leave for the access key's check."""
+
+    aws: Aws  # signed with the long-term keys
+    target: AwsTarget
+    owner: str | None  # the IAM user; None when AWS did not say, or for the root user
+
+
 def _with_aws(
     env: DoctorEnvironment, name: str, profile: LongTermProfile, settings: dict[str, str]
-) -> Iterator[Finding]:
+) -> Generator[Finding, None, _Asked | None]:
     target = aws_config.aws_target(
         name,
         settings,
@@ -476,7 +501,7 @@ def _with_aws(
         aws = env.connect(profile.keys(), target)
     except AwsmfaError as error:
         yield Finding(Level.FAIL, error.message, fix=error.hint or "")
-        return
+        return None
     arn: str | None = None
     try:
         arn = aws.caller_arn()
@@ -510,6 +535,7 @@ def _with_aws(
                 )
     yield from _clock(aws, env.now())
     yield from _device(env, name, profile, settings, aws if owner_known else None, owner)
+    return _Asked(aws, target, owner)
 
 
 def _clock(aws: Aws, now: datetime) -> Iterator[Finding]:
@@ -626,6 +652,207 @@ def _device_source(env: DoctorEnvironment, name: str, profile: LongTermProfile) 
             return f"{key} in [{profile.section}]"
     section = "default" if name == "default" else f"profile {name}"
     return f"mfa_serial in [{section}] of {env.config_path}"
+
+
+# The access key: its age, its last use, a rotation left half done.
+
+
+def _access_key(
+    env: DoctorEnvironment,
+    credentials: CredentialsFile,
+    profile: LongTermProfile,
+    asked: _Asked | None,
+) -> Iterator[Finding]:
+    section = profile.section
+    now = env.now()
+    limit = yield from _max_key_age(profile)
+    recorded = yield from _recorded_created(profile)
+    try:
+        note = rotate.read_note(profile, credentials.path)
+    except ConfigError as error:
+        yield Finding(Level.WARN, error.message, fix=error.hint or "")
+        note = None
+    running = durable.is_held(credentials.path, rotate.LOCK_PURPOSE)
+    if running:
+        yield Finding(Level.INFO, f"a key rotation of [{section}] is running now")
+    listed: list[AccessKeyInfo] | None = None
+    iam: Aws | None = None
+    if asked is not None and asked.owner is not None:
+        iam, signed_with = _key_reader(env, credentials, profile, asked)
+        try:
+            listed = iam.list_access_keys(asked.owner)
+        except AwsError as error:
+            fix = ""
+            if signed_with == "keys" and error.aws_code == "AccessDenied":
+                fix = (
+                    f"awsmfa refresh {_quoted(profile.name)}, then run doctor again: where "
+                    "MFA is required, only an MFA session may list the keys"
+                )
+            yield Finding(Level.INFO, f"access key not checked with AWS: {error.message}", fix=fix)
+    if listed is None or asked is None or asked.owner is None or iam is None:
+        yield from _recorded_age(profile, recorded, limit, now)
+        if note is not None and not running:
+            yield Finding(
+                Level.WARN,
+                f"a key rotation of [{section}] was interrupted ({rotate.NOTE_SETTING} is set)",
+                fix=f"awsmfa rotate {_quoted(profile.name)}   (finishes or undoes it)",
+            )
+        return
+    state = rotate.assess(profile.access_key_id, note, listed)
+    key = mask(profile.access_key_id)
+    if state.in_file is None:
+        yield Finding(
+            Level.WARN,
+            f"IAM does not list {key}, the key in [{section}], among IAM user "
+            f"{asked.owner}'s access keys",
+            "a key created moments ago may take a minute to be listed",
+        )
+    else:
+        yield from _listed_age(iam, state.in_file, asked.owner, profile, limit, recorded, now)
+    if state.leftover is not None and not running:
+        found, remedy = rotate.describe_leftover(state.leftover, profile.access_key_id)
+        then = "" if state.leftover.switched else ", then make a new key"
+        yield Finding(
+            Level.WARN,
+            f"a key rotation of [{section}] was interrupted",
+            f"it {found}",
+            f"awsmfa rotate {_quoted(profile.name)}   (it will {remedy}{then})",
+        )
+    for other in state.others:
+        yield Finding(
+            Level.WARN,
+            f"IAM user {asked.owner} has a second access key, {mask(other.access_key_id)}, "
+            f"that is not in [{section}]",
+            "awsmfa rotate needs room for a new key, and IAM allows two",
+            f"If nothing uses {mask(other.access_key_id)}, delete it: IAM console > Users > "
+            f"{asked.owner} > Security credentials.",
+        )
+
+
+def _key_reader(
+    env: DoctorEnvironment, credentials: CredentialsFile, profile: LongTermProfile, asked: _Asked
+) -> tuple[Aws, str]:
+    """A client for the IAM key calls: the MFA session of [NAME] while it is good (a user
+    with MFA enforced may list keys only from one), else the long-term keys."""
+    if not profile.settings.get("role_arn"):
+        try:
+            session = credentials.session(profile.name)
+        except ConfigError:
+            session = None
+        if session is not None and session.expires_at > env.now():
+            keys = SessionKeys(
+                session.access_key_id,
+                session.secret_access_key,
+                session.session_token,
+                profile.name,
+            )
+            try:
+                return env.connect(keys, asked.target), "session"
+            except AwsmfaError:
+                pass
+    return asked.aws, "keys"
+
+
+def _listed_age(
+    iam: Aws,
+    key: AccessKeyInfo,
+    owner: str,
+    profile: LongTermProfile,
+    limit: timedelta | None,
+    recorded: datetime | None,
+    now: datetime,
+) -> Iterator[Finding]:
+    try:
+        used = iam.access_key_last_used(key.access_key_id)
+    except AwsError as error:
+        last = f"last use not known: {error.message}"
+    else:
+        if used.at is None:
+            last = "never used"
+        else:
+            where = ", ".join(part for part in (used.service, used.region) if part)
+            last = f"last used {describe_age(now - used.at)} ago" + (f" ({where})" if where else "")
+    if not key.active:
+        yield Finding(
+            Level.FAIL,
+            f"access key {mask(key.access_key_id)} is inactive in IAM",
+            fix="Activate it again in the IAM console, or put an active key in "
+            f"[{profile.section}].",
+        )
+    if key.created_at is None:
+        yield Finding(
+            Level.INFO, f"access key {mask(key.access_key_id)}: IAM did not say its age", last
+        )
+        return
+    yield _age_finding(key.access_key_id, key_age(key.created_at, now, limit), last, profile)
+    if recorded is not None and recorded != key.created_at:
+        yield Finding(
+            Level.WARN,
+            f"{CREATED_SETTING} in [{profile.section}] is {format_expiration(recorded)}, but IAM "
+            f"says {mask(key.access_key_id)} was created at {format_expiration(key.created_at)}",
+            "it belongs to another key; check --json reports the age from it",
+            f"Set {CREATED_SETTING} = {format_expiration(key.created_at)} in [{profile.section}].",
+        )
+
+
+def _recorded_age(
+    profile: LongTermProfile, recorded: datetime | None, limit: timedelta | None, now: datetime
+) -> Iterator[Finding]:
+    if recorded is None:
+        return
+    yield _age_finding(
+        profile.access_key_id,
+        key_age(recorded, now, limit),
+        f"as {CREATED_SETTING} in [{profile.section}] records",
+        profile,
+    )
+
+
+def _age_finding(key_id: str, age: KeyAge, detail: str, profile: LongTermProfile) -> Finding:
+    title = (
+        f"access key {mask(key_id)} is {describe_age(age.age)} old "
+        f"(created {age.created_at.strftime('%Y-%m-%d')})"
+    )
+    if not age.due:
+        return Finding(Level.OK, title, detail)
+    return Finding(
+        Level.WARN,
+        f"{title}: older than {describe_age(age.limit)}",
+        detail,
+        f"awsmfa rotate {_quoted(profile.name)}   ({MAX_AGE_SETTING} in [{profile.section}] "
+        "sets the age)",
+    )
+
+
+def _max_key_age(profile: LongTermProfile) -> Generator[Finding, None, timedelta | None]:
+    text = profile.settings.get(MAX_AGE_SETTING)
+    if not text:
+        return None
+    try:
+        return parse_max_key_age(text)
+    except ValueError as error:
+        yield Finding(
+            Level.WARN,
+            f"[{profile.section}]: {error}",
+            f"the default, {describe_age(DEFAULT_MAX_KEY_AGE)}, applies",
+            f"Write it as days: {MAX_AGE_SETTING} = 90d",
+        )
+        return None
+
+
+def _recorded_created(profile: LongTermProfile) -> Generator[Finding, None, datetime | None]:
+    text = profile.settings.get(CREATED_SETTING)
+    if not text:
+        return None
+    try:
+        return parse_expiration(text)
+    except ValueError:
+        yield Finding(
+            Level.WARN,
+            f"[{profile.section}]: {CREATED_SETTING} {text!r} is not an ISO 8601 time",
+            fix="Delete that line; awsmfa rotate writes it again.",
+        )
+        return None
 
 
 # The shell and the session.

@@ -7,10 +7,11 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from awsmfa_profiles import aws_config
-from awsmfa_profiles.aws import Connect
+from awsmfa_profiles.aws import Aws, Connect
 from awsmfa_profiles.credentials_file import (
     CredentialsFile,
     KeysConflict,
@@ -19,8 +20,9 @@ from awsmfa_profiles.credentials_file import (
 )
 from awsmfa_profiles.durable import SECURE_MODE, locked
 from awsmfa_profiles.errors import AwsmfaError, ConfigError, SaveError, UsageError
-from awsmfa_profiles.keys import LONG_TERM_PREFIX, is_temporary, mask
+from awsmfa_profiles.keys import CREATED_SETTING, LONG_TERM_PREFIX, is_temporary, mask
 from awsmfa_profiles.mfa import ChooseDevice, discover_device
+from awsmfa_profiles.session import format_expiration
 
 SECURE_DIRECTORY_MODE = 0o700
 
@@ -55,6 +57,7 @@ class Prepared:
 class DeviceKnown:
     device: str
     recorded: bool  # False: it was already named in one of the files
+    key_created: datetime | None = None  # recorded as aws_access_key_created, when learnt
 
 
 @dataclass(frozen=True)
@@ -140,19 +143,36 @@ def record_device(
                 endpoint_url=endpoint_url,
             ),
         )
-        device, _ = discover_device(aws, choose, profile=name)
+        device, owner = discover_device(aws, choose, profile=name)
     except SaveError:
         raise
     except AwsmfaError as error:
         return DeviceUnknown(error.message, error.hint)
+    created = _key_created(aws, owner, profile.access_key_id)
     with locked(credentials_path):
         credentials = CredentialsFile.load(credentials_path)
         current = credentials.long_term(name)
         if current.mfa_device:  # noted by a refresh that ran meanwhile
             return DeviceKnown(current.mfa_device, recorded=False)
         credentials.set_value(current.section, "aws_mfa_device", device)
+        if created is not None and current.access_key_id == profile.access_key_id:
+            credentials.set_value(current.section, CREATED_SETTING, format_expiration(created))
+        else:
+            created = None
         credentials.save()
-    return DeviceKnown(device, recorded=True)
+    return DeviceKnown(device, recorded=True, key_created=created)
+
+
+def _key_created(aws: Aws, owner: str | None, key_id: str) -> datetime | None:
+    """When IAM made the key, for doctor and check to tell its age; None when IAM will
+    not say (a user with MFA enforced may list keys only from an MFA session)."""
+    if owner is None:
+        return None
+    try:
+        listed = aws.list_access_keys(owner)
+    except AwsmfaError:
+        return None
+    return next((key.created_at for key in listed if key.access_key_id == key_id), None)
 
 
 def _next_action(credentials: CredentialsFile, name: str) -> Action:

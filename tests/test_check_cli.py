@@ -90,7 +90,21 @@ def test_json_output(four_profiles: Path) -> None:
     assert [entry["profile"] for entry in report] == ["good", "soon", "old", "new"]
     assert [entry["status"] for entry in report] == ["valid", "expiring", "expired", "missing"]
     good = report[0]
-    assert set(good) == {"profile", "status", "expires_at", "seconds_left"}
+    assert set(good) == {
+        "profile",
+        "status",
+        "expires_at",
+        "seconds_left",
+        "key_created_at",
+        "key_age_days",
+        "key_rotation_due",
+    }
+    # No aws_access_key_created in the file: the key's age is not known offline.
+    assert (good["key_created_at"], good["key_age_days"], good["key_rotation_due"]) == (
+        None,
+        None,
+        None,
+    )
     assert good["expires_at"] == (NOW + timedelta(hours=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert isinstance(good["seconds_left"], int)
     assert 10 * 3600 - 120 < good["seconds_left"] <= 10 * 3600
@@ -148,6 +162,9 @@ def test_an_unreadable_session_is_reported_without_hiding_the_others(
         "status": "missing",
         "expires_at": None,
         "seconds_left": None,
+        "key_created_at": None,
+        "key_age_days": None,
+        "key_rotation_due": None,
     }
 
 
@@ -193,3 +210,33 @@ def test_one_profile_that_needs_a_code_gets_no_command_for_all(credentials_file:
     # b needs doctor, not a code: only a would be refreshed.
     result = run_cli("check")
     assert "at once" not in result.stdout
+
+
+def key_fields(entry: dict[str, object]) -> tuple[object, object, object]:
+    return entry["key_created_at"], entry["key_age_days"], entry["key_rotation_due"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "fields"),
+    [
+        ("aws_access_key_created = {created}\n", ("{created}", 100, True)),
+        ("aws_access_key_created = {created}\nmax_key_age = 120d\n", ("{created}", 100, False)),
+        # A limit that cannot be read is the default; doctor names it.
+        ("aws_access_key_created = {created}\nmax_key_age = 120\n", ("{created}", 100, True)),
+        ("aws_access_key_created = last spring\n", (None, None, None)),
+    ],
+)
+def test_json_tells_the_key_age_the_file_records(
+    credentials_file: Path, settings: str, fields: tuple[object, object, object]
+) -> None:
+    created = (NOW - timedelta(days=100, hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = profile("good", NOW + timedelta(hours=10))
+    credentials_file.write_text(
+        text.replace("= s\n", "= s\n" + settings.format(created=created), 1)
+    )
+    result = run_cli("check", "--json")
+    assert result.exit_code == 0, result.output
+    expected = tuple(
+        value.format(created=created) if isinstance(value, str) else value for value in fields
+    )
+    assert key_fields(json.loads(result.stdout)[0]) == expected

@@ -14,7 +14,7 @@ from helpers import FakeAws, IamUser, Result, long_term_text, make_user, run_cli
 from awsmfa_profiles.aws import AwsTarget
 from awsmfa_profiles.doctor import DoctorEnvironment, Finding, Level, diagnose, failed
 from awsmfa_profiles.errors import AwsError
-from awsmfa_profiles.keys import LongTermKeys
+from awsmfa_profiles.keys import AccessKeyInfo, LastUse, LongTermKeys
 
 UNREACHABLE = "http://127.0.0.1:9"
 NOW = datetime(2026, 11, 28, 9, 0, 0, tzinfo=timezone.utc)
@@ -90,8 +90,16 @@ def test_a_healthy_setup(aws: FakeAws, user: IamUser, healthy: Path) -> None:
     ):
         assert line_with(result, fragment).startswith(fragment)
     assert result.stdout.rstrip().endswith("No problems found.")
-    assert aws.requests == ["GetCallerIdentity", "ListMFADevices"]
-    assert {call.access_key_id for call in aws.calls} == {user.access_key_id}
+    assert aws.requests == [
+        "GetCallerIdentity",
+        "ListMFADevices",
+        "ListAccessKeys",
+        "GetAccessKeyLastUsed",
+    ]
+    # The key calls are signed with the session of [dev]: where MFA is required, only a
+    # session may list keys.
+    assert [call.access_key_id for call in aws.calls] == [user.access_key_id] * 2 + ["ASIAOLD"] * 2
+    assert line_with(result, f"ok    access key ****{user.access_key_id[-4:]} is ")
     assert user.secret_access_key not in result.output
     assert "SESSIONSECRET" not in result.output and "SESSIONTOKEN" not in result.output
 
@@ -391,8 +399,9 @@ def test_variables_that_shadow_profiles(aws: FakeAws, user: IamUser, healthy: Pa
     assert "STALESECRETVALUE" not in result.output and "STALETOKENVALUE" not in result.output
     assert "ASIASTALESTALE001234" not in result.output
     assert "no AWS_* variable" not in result.stdout
-    # The keys doctor checks are still the long-term ones, not the shell's.
-    assert {call.access_key_id for call in aws.calls} == {user.access_key_id}
+    # The keys doctor checks are still the file's (long-term, and the session of [dev]
+    # for the key calls), not the shell's.
+    assert {call.access_key_id for call in aws.calls} == {user.access_key_id, "ASIAOLD"}
 
 
 @pytest.mark.parametrize(
@@ -471,9 +480,19 @@ def test_a_bad_name_is_a_usage_error(credentials_file: Path) -> None:
 
 
 class Answers:
-    def __init__(self, arn: str | Exception, server_time: datetime | None) -> None:
+    def __init__(
+        self,
+        arn: str | Exception,
+        server_time: datetime | None,
+        keys: list[AccessKeyInfo] | Exception | None = None,
+    ) -> None:
         self.arn = arn
         self.time = server_time
+        self.keys = (
+            [AccessKeyInfo("AKIAIOSFODNN7EXAMPLE", True, NOW - timedelta(days=10))]
+            if keys is None
+            else keys
+        )
 
     def caller_arn(self) -> str:
         if isinstance(self.arn, Exception):
@@ -489,11 +508,20 @@ class Answers:
     def get_session_token(self, **kwargs: object) -> object:
         raise AssertionError("doctor never asks for a session")
 
+    def list_access_keys(self, user_name: str) -> list[AccessKeyInfo]:
+        if isinstance(self.keys, Exception):
+            raise self.keys
+        return self.keys
 
-def diagnosed(credentials_file: Path, answers: Answers) -> list[Finding]:
+    def access_key_last_used(self, access_key_id: str) -> LastUse:
+        return LastUse(None)
+
+
+def diagnosed(credentials_file: Path, answers: Answers, extra: str = "") -> list[Finding]:
     private(
         credentials_file,
-        "[dev-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
+        "[dev-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n"
+        + extra,
     )
 
     def connect(keys: LongTermKeys, target: AwsTarget) -> Answers:
@@ -599,3 +627,119 @@ def test_a_bad_role_arn_and_a_role_in_the_config_profile(
     warning = line_with(result, "[profile dev] in the config file has role_arn")
     assert warning.startswith("warn  ")
     assert "Move role_arn into [dev-long-term]" in fix_after(result, "[profile dev] in the config")
+
+
+# The access key: age, last use, a second key, a rotation left half done.
+
+KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+USER_ARN = "arn:aws:iam::123456789012:user/jane"
+
+
+def aged(days: int, active: bool = True) -> list[AccessKeyInfo]:
+    return [AccessKeyInfo(KEY_ID, active, NOW - timedelta(days=days))]
+
+
+def test_a_young_key_is_ok_and_its_age_is_told(credentials_file: Path) -> None:
+    findings = diagnosed(credentials_file, Answers(USER_ARN, NOW, aged(30)))
+    found = by_title(findings, "access key ****MPLE is")
+    assert found.level is Level.OK
+    assert found.title == "access key ****MPLE is 30 days old (created 2026-10-29)"
+    assert found.detail == "never used"
+
+
+def test_a_key_past_90_days_is_a_warning_with_rotate_as_the_fix(credentials_file: Path) -> None:
+    findings = diagnosed(credentials_file, Answers(USER_ARN, NOW, aged(91)))
+    found = by_title(findings, "access key ****MPLE is")
+    assert found.level is Level.WARN
+    assert found.title.endswith(": older than 90 days")
+    assert found.fix.startswith("awsmfa rotate dev")
+    assert not failed(findings)
+
+
+def test_max_key_age_changes_the_limit(credentials_file: Path) -> None:
+    longer = diagnosed(credentials_file, Answers(USER_ARN, NOW, aged(91)), "max_key_age = 180d\n")
+    assert by_title(longer, "access key ****MPLE is").level is Level.OK
+    shorter = diagnosed(credentials_file, Answers(USER_ARN, NOW, aged(31)), "max_key_age = 30d\n")
+    assert by_title(shorter, "access key ****MPLE is").title.endswith(": older than 30 days")
+
+
+@pytest.mark.parametrize("value", ["90", "soon", "0d"])
+def test_a_bad_max_key_age_is_named_and_the_default_applies(
+    credentials_file: Path, value: str
+) -> None:
+    findings = diagnosed(
+        credentials_file, Answers(USER_ARN, NOW, aged(91)), f"max_key_age = {value}\n"
+    )
+    bad = by_title(findings, f"max_key_age {value!r}")
+    assert bad.level is Level.WARN and "90 days" in bad.detail
+    assert by_title(findings, "access key ****MPLE is").title.endswith(": older than 90 days")
+
+
+def test_an_inactive_key_fails(credentials_file: Path) -> None:
+    findings = diagnosed(credentials_file, Answers(USER_ARN, NOW, aged(5, active=False)))
+    assert by_title(findings, "is inactive in IAM").level is Level.FAIL
+
+
+def test_a_recorded_date_of_another_key_is_a_warning(credentials_file: Path) -> None:
+    findings = diagnosed(
+        credentials_file,
+        Answers(USER_ARN, NOW, aged(30)),
+        "aws_access_key_created = 2020-01-01T00:00:00Z\n",
+    )
+    stale = by_title(findings, "aws_access_key_created in [dev-long-term] is 2020-01-01")
+    assert stale.level is Level.WARN
+    assert stale.fix == "Set aws_access_key_created = 2026-10-29T09:00:00Z in [dev-long-term]."
+
+
+def test_a_second_key_not_in_the_file_is_named(credentials_file: Path) -> None:
+    other = AccessKeyInfo("AKIAOTHEROTHER000003", True, NOW - timedelta(days=3))
+    findings = diagnosed(credentials_file, Answers(USER_ARN, NOW, [*aged(30), other]))
+    second = by_title(findings, "has a second access key")
+    assert second.level is Level.WARN
+    assert second.title == (
+        "IAM user jane has a second access key, ****0003, that is not in [dev-long-term]"
+    )
+
+
+def test_keys_that_may_not_be_listed_fall_back_to_the_recorded_age(credentials_file: Path) -> None:
+    denied = AwsError("permission missing: iam:ListAccessKeys was denied (no MFA)")
+    denied.aws_code = "AccessDenied"
+    findings = diagnosed(
+        credentials_file,
+        Answers(USER_ARN, NOW, denied),
+        "aws_access_key_created = 2026-07-01T00:00:00Z\n",
+    )
+    info = by_title(findings, "access key not checked with AWS")
+    assert info.level is Level.INFO
+    assert info.fix.startswith("awsmfa refresh dev, then run doctor again")
+    recorded = by_title(findings, "access key ****MPLE is")
+    assert recorded.title == (
+        "access key ****MPLE is 150 days old (created 2026-07-01): older than 90 days"
+    )
+    assert recorded.detail == "as aws_access_key_created in [dev-long-term] records"
+    assert recorded.level is Level.WARN
+
+
+def test_an_interrupted_rotation_is_found_without_aws(credentials_file: Path) -> None:
+    findings = diagnosed(
+        credentials_file,
+        Answers(AwsError("could not reach AWS"), None),
+        f"awsmfa_rotating = {KEY_ID} since 2026-11-28T08:00:00Z\n",
+    )
+    found = by_title(findings, "a key rotation of [dev-long-term] was interrupted")
+    assert found.level is Level.WARN
+    assert found.fix.startswith("awsmfa rotate dev")
+
+
+def test_a_rotation_running_now_is_not_called_interrupted(credentials_file: Path) -> None:
+    import fcntl
+
+    with open(credentials_file.with_name("credentials.rotate.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        findings = diagnosed(
+            credentials_file,
+            Answers(USER_ARN, NOW, aged(0)),
+            f"awsmfa_rotating = {KEY_ID} since 2026-11-28T08:59:00Z\n",
+        )
+    assert by_title(findings, "is running now").level is Level.INFO
+    assert not [finding for finding in findings if "was interrupted" in finding.title]

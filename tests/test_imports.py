@@ -20,7 +20,9 @@ HEAVY = ("boto3", "botocore", "configupdater")
 def valid_profile(credentials_file: Path) -> None:
     until = (datetime.now(timezone.utc) + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
     credentials_file.write_text(
-        "[dev-long-term]\naws_access_key_id = AKIAEXAMPLE000000001\naws_secret_access_key = s\n\n"
+        "[dev-long-term]\naws_access_key_id = AKIAEXAMPLE000000001\naws_secret_access_key = s\n"
+        # check --json tells the key's age from this, and must stay as light.
+        "aws_access_key_created = 2026-01-01T00:00:00Z\nmax_key_age = 180d\n\n"
         "[dev]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\n"
         f"aws_session_token = t\nexpiration = {until}\n"
     )

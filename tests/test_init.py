@@ -7,14 +7,15 @@ import io
 import os
 import stat
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pexpect
 import pytest
 from helpers import FakeAws, IamUser, finish, long_term_text, run_cli
 
-from awsmfa_profiles.errors import UsageError
-from awsmfa_profiles.keys import check_access_key_id, check_secret_access_key
+from awsmfa_profiles.errors import AwsError, UsageError
+from awsmfa_profiles.keys import AccessKeyInfo, check_access_key_id, check_secret_access_key
 
 GOLDEN = Path(__file__).parent / "golden" / "rename"
 KEY_ID = "AKIAIOSFODNN7EXAMPLE"
@@ -90,9 +91,14 @@ def test_the_device_is_discovered_and_recorded(
     )
     result = run_cli("init", "dev")
     assert result.exit_code == 0, result.output
-    assert aws.requests == ["GetCallerIdentity", "ListMFADevices"]
-    assert read_section(credentials_file, "dev-long-term")["aws_mfa_device"] == user.device
+    assert aws.requests == ["GetCallerIdentity", "ListMFADevices", "ListAccessKeys"]
+    recorded = read_section(credentials_file, "dev-long-term")
+    assert recorded["aws_mfa_device"] == user.device
     assert f"Recorded MFA device {user.device}" in result.stderr
+    # When the key was made, for doctor and check --json to tell its age.
+    created = datetime.fromisoformat(recorded["aws_access_key_created"].replace("Z", "+00:00"))
+    assert abs(created - datetime.now(timezone.utc)) < timedelta(minutes=5)
+    assert "as aws_access_key_created" in result.stderr
     assert credentials_file.read_text().endswith("\n[other]\nk = v\n")
     # The first refresh then needs a single request.
     aws.calls.clear()
@@ -378,7 +384,7 @@ def test_keys_typed_in_are_checked_with_aws_and_the_device_recorded(
     child.sendline(user.secret_access_key)
     assert finish(child) == 0, transcript.getvalue()
     assert user.secret_access_key not in transcript.getvalue()
-    assert aws.requests == ["GetCallerIdentity", "ListMFADevices"]
+    assert aws.requests == ["GetCallerIdentity", "ListMFADevices", "ListAccessKeys"]
     assert read_section(credentials_file, "dev-long-term")["aws_mfa_device"] == user.device
 
 
@@ -469,10 +475,12 @@ def test_a_file_changed_while_keys_are_typed_is_left_alone(credentials_file: Pat
 
 
 class OneDevice:
-    """The Aws calls init makes, answered without a network."""
+    """The Aws calls init makes, answered without a network. By default IAM will not
+    list the keys, as where MFA is required and init has no session."""
 
-    def __init__(self) -> None:
+    def __init__(self, created: datetime | None = None) -> None:
         self.asked: list[str] = []
+        self.created = created
 
     def caller_arn(self) -> str:
         self.asked.append("GetCallerIdentity")
@@ -487,6 +495,12 @@ class OneDevice:
 
     def get_session_token(self, **kwargs: object) -> object:
         raise AssertionError("init never asks for a session")
+
+    def list_access_keys(self, user_name: str) -> list[AccessKeyInfo]:
+        self.asked.append(f"ListAccessKeys {user_name}")
+        if self.created is None:
+            raise AwsError("permission missing: iam:ListAccessKeys was denied")
+        return [AccessKeyInfo(KEY_ID, True, self.created)]
 
 
 def test_record_device_with_an_injected_aws(credentials_file: Path, config_file: Path) -> None:
@@ -514,8 +528,33 @@ def test_record_device_with_an_injected_aws(credentials_file: Path, config_file:
         choose=None,
     )
     assert found == DeviceKnown("arn:aws:iam::123456789012:mfa/jane", recorded=True)
-    assert fake.asked == ["GetCallerIdentity", "ListMFADevices jane"]
+    assert fake.asked == ["GetCallerIdentity", "ListMFADevices jane", "ListAccessKeys jane"]
     assert targets == [AwsTarget(region="eu-north-1", config_profile="dev")]
+    # IAM would not say when the key was made: nothing is recorded, and init still succeeds.
     assert credentials_file.read_text() == (
         keys_in("dev-long-term") + "aws_mfa_device = arn:aws:iam::123456789012:mfa/jane\n"
+    )
+
+
+def test_record_device_notes_when_the_key_was_created(credentials_file: Path) -> None:
+    from awsmfa_profiles.init import DeviceKnown, record_device
+
+    created = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    credentials_file.write_text(keys_in("dev-long-term"))
+    found = record_device(
+        "dev",
+        credentials_path=credentials_file,
+        config_path=credentials_file.with_name("config"),
+        connect=lambda keys, target: OneDevice(created),  # type: ignore[arg-type,return-value]
+        region=None,
+        endpoint_url=None,
+        choose=None,
+    )
+    assert found == DeviceKnown(
+        "arn:aws:iam::123456789012:mfa/jane", recorded=True, key_created=created
+    )
+    assert credentials_file.read_text() == (
+        keys_in("dev-long-term")
+        + "aws_mfa_device = arn:aws:iam::123456789012:mfa/jane\n"
+        + "aws_access_key_created = 2026-01-02T03:04:05Z\n"
     )

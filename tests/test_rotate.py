@@ -7,6 +7,7 @@ import configparser
 import dataclasses
 import fcntl
 import io
+import json
 import os
 import signal
 import subprocess
@@ -603,7 +604,15 @@ def test_a_kill_at_each_step_leaves_a_working_key_and_the_next_run_tidies_up(
     assert not list(credentials_file.parent.glob("*.awsmfa-tmp"))
     assert f"{NOTE_SETTING} = {user.access_key_id} since " in credentials_file.read_text()
 
+    # doctor finds the half-done rotation, says what rotate will do, and changes nothing.
     names = {"old": mask(user.access_key_id), "new": mask(new.access_key_id)}
+    before = credentials_file.read_bytes()
+    doctor = run_cli("doctor", "dev")
+    assert "warn  a key rotation of [dev-long-term] was interrupted: " in doctor.stdout
+    found = FOUND[step].format(**names).removeprefix("An interrupted rotation ").rstrip(".")
+    assert f"was interrupted: it {found}" in doctor.stdout
+    assert "fix: awsmfa rotate dev   (it will " in doctor.stdout
+    assert credentials_file.read_bytes() == before
 
     # The next rotate finishes or undoes it, saying what it found and what it did.
     again = run_cli("rotate", "dev", "--yes")
@@ -684,6 +693,18 @@ def test_a_malformed_note_is_refused_before_any_request(
     result = run_cli("rotate", "dev", "--yes", "--code", "123456")
     assert result.exit_code == 2
     assert f"{NOTE_SETTING} is not `KEY since TIME`" in result.stderr
+    assert aws.requests == []
+
+
+def test_check_json_tells_the_age_recorded_by_rotate(
+    aws: FakeAws, user: IamUser, credentials_file: Path, ready: str
+) -> None:
+    assert run_cli("rotate", "dev", "--yes").exit_code == 0
+    aws.calls.clear()
+    report = json.loads(run_cli("check", "dev", "--json").stdout)[0]
+    assert report["key_created_at"] == recorded_created(credentials_file)
+    assert report["key_age_days"] == 0
+    assert report["key_rotation_due"] is False
     assert aws.requests == []
 
 

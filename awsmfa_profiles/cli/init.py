@@ -80,6 +80,12 @@ def init(
             note(f"The keys are saved; `awsmfa doctor {shlex.quote(name)}` checks the setup.")
         elif found.recorded:
             note(f"Recorded MFA device {found.device} as aws_mfa_device in [{prepared.section}].")
+            if found.key_created is not None:
+                note(
+                    f"Recorded when access key {key} was created, "
+                    f"{found.key_created.strftime('%Y-%m-%d')}, as aws_access_key_created: "
+                    "doctor and check --json tell its age."
+                )
         else:
             note(f"MFA device {found.device}, as named in your files.")
     say(f"Next: awsmfa refresh {shlex.quote(name)}")

@@ -91,11 +91,16 @@ def refreshed(
 
 def check_entry(result: ProfileStatus) -> dict[str, object]:
     """One profile of `check --json`."""
+    age = result.key_age
     return {
         "profile": result.profile,
         "status": result.status.value,
         "expires_at": expiration_or_none(result.expires_at),
         "seconds_left": result.seconds_left,
+        # The long-term key's, when the file records when it was made (init, rotate).
+        "key_created_at": None if age is None else format_expiration(age.created_at),
+        "key_age_days": None if age is None else age.age.days,
+        "key_rotation_due": None if age is None else age.due,
     }
 
 
