@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import FakeAws, IamUser, long_term_text, run_cli
+from helpers import FakeAws, IamUser, iam_keys, long_term_text, run_cli
 
 # What moto hands out as the session; plus the user's long-term secret, per test.
 SESSION_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
@@ -162,7 +162,27 @@ def check_notify(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
     return ["check", "--notify"]
 
 
+def rotate(*extra: str, expiration: str = "2999-01-01T00:00:00Z") -> Scenario:
+    def scenario(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
+        path.write_text(with_device(user) + stored_session(expiration))
+        return ["rotate", "dev", *extra]
+
+    return scenario
+
+
+def rotate_denied(aws: FakeAws, user: IamUser, path: Path) -> list[str]:
+    aws.fail("CreateAccessKey", 403, "AccessDenied", "not authorized")
+    return rotate("--yes")(aws, user, path)
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "rotate": rotate("--yes"),
+    "rotate, session expired": rotate(
+        "--yes", "--code", "123456", expiration="2020-01-01T00:00:00Z"
+    ),
+    "rotate --dry-run": rotate("--dry-run"),
+    "rotate, no terminal": rotate(),
+    "rotate, create denied": rotate_denied,
     "doctor": doctor_healthy,
     "doctor, keys rejected": doctor_keys_rejected,
     "init renames": init_renames,
@@ -212,3 +232,6 @@ def test_no_secret_in_any_output(
         STORED_TOKEN,
     ):
         assert secret not in output, f"{name}: a secret appeared in the output"
+    for key in iam_keys(user.name):  # a key rotate made, too
+        assert key.secret_access_key not in output, f"{name}: a secret appeared in the output"
+        assert key.access_key_id not in output, f"{name}: a whole key ID appeared"
