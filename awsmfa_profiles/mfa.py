@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 # Picks one of several usable devices; the CLI asks on the terminal.
 ChooseDevice = Callable[[list[str]], str]
+# Asked for a code for `device`; `problem` says why the previous one was not taken.
+AskCode = Callable[[str, "str | None"], str]
 
 # ASCII only: \d and \w also match the digits and letters of other scripts, which an
 # input method can produce and AWS refuses.

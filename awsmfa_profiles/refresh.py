@@ -30,6 +30,7 @@ from awsmfa_profiles.errors import (
 from awsmfa_profiles.export import Format, current_session, read_output, write_output
 from awsmfa_profiles.keys import check_access_key_id
 from awsmfa_profiles.mfa import (
+    AskCode,
     ChooseDevice,
     check_device,
     check_external_id,
@@ -50,9 +51,6 @@ from awsmfa_profiles.settings import renewal_margin, session_length
 
 _WILL_NOT_OVERWRITE = "awsmfa will not overwrite them"
 CODE_ATTEMPTS = 3
-
-# Asked for a code for `device`; `problem` says why the previous one was not taken.
-AskCode = Callable[[str, "str | None"], str]
 
 
 @dataclass(frozen=True)

@@ -55,9 +55,8 @@ from awsmfa_profiles.keys import (
     check_access_key_id,
     mask,
 )
-from awsmfa_profiles.mfa import ChooseDevice, user_name_from_arn
+from awsmfa_profiles.mfa import AskCode, ChooseDevice, user_name_from_arn
 from awsmfa_profiles.refresh import (
-    AskCode,
     Environment,
     Refreshed,
     RefreshOptions,
