@@ -189,6 +189,14 @@ class CredentialsFile:
             if section.endswith(LONG_TERM_SUFFIX) and len(section) > len(LONG_TERM_SUFFIX)
         ]
 
+    def sections_holding(self, access_key_id: str) -> list[str]:
+        """Every section whose aws_access_key_id is this key, in file order."""
+        return [
+            section
+            for section in self.sections()
+            if (self.get(section, "aws_access_key_id") or "").strip() == access_key_id
+        ]
+
     def long_term(self, name: str) -> LongTermProfile:
         section = long_term_section(name)
         if not self.has_section(section):

@@ -24,12 +24,13 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from awsmfa_profiles import aws_config
 from awsmfa_profiles.aws import KEYS_REJECTED, Aws, AwsTarget, Connect
 from awsmfa_profiles.credentials_file import (
+    LONG_TERM_SUFFIX,
     CredentialsFile,
     LongTermProfile,
     check_profile_name,
@@ -213,6 +214,9 @@ class Plan:
     current: AccessKeyInfo  # the key in the file
     leftover: Leftover | None
     refreshed: Refreshed | StillValid
+    # Other sections that hold the same key: they would stop working with it, so the new
+    # key goes into them too, in the same write.
+    also: tuple[str, ...] = ()
 
     @property
     def section(self) -> str:
@@ -360,7 +364,14 @@ def _plan(
         target,
     )
     state = assess(profile.access_key_id, note, iam.list_access_keys(user_name))
-    current = _refuse_unless_rotatable(state, profile, user_name, credentials.path)
+    current = _refuse_unless_rotatable(state, profile, user_name, credentials)
+    if note is None or note.from_key == profile.access_key_id:
+        # Any section the new key could not be written into is found now, before IAM
+        # makes a key: the new values are tried on a copy of the file.
+        scratch = CredentialsFile.load(credentials.path)
+        _switch(scratch, profile.access_key_id, _PLACEHOLDER_KEY)
+        scratch.set_value(profile.section, NOTE_SETTING, "placeholder")
+        scratch.render()
     plan = Plan(
         name=name,
         credentials_path=credentials.path,
@@ -368,21 +379,62 @@ def _plan(
         current=current,
         leftover=state.leftover,
         refreshed=refreshed,
+        also=tuple(
+            section
+            for section in credentials.sections_holding(profile.access_key_id)
+            if section != profile.section
+        ),
     )
     return plan, _Context(iam=iam, target=target, user_arn=user_arn)
 
 
+_PLACEHOLDER_KEY = NewAccessKey(
+    "AKIAPLACEHOLDER00000", "placeholder" * 4, datetime(2000, 1, 1, tzinfo=timezone.utc)
+)
+
+
+def _switch(credentials: CredentialsFile, old_key: str, new: NewAccessKey) -> None:
+    """The new key in every section that holds the old one: the old one is about to be
+    deleted, and a section left with it would stop working."""
+    for section in credentials.sections_holding(old_key):
+        credentials.set_value(section, "aws_access_key_id", new.access_key_id)
+        credentials.set_value(section, "aws_secret_access_key", new.secret_access_key)
+        if section.endswith(LONG_TERM_SUFFIX):
+            # Only awsmfa's own sections get awsmfa's own setting.
+            credentials.set_value(section, CREATED_SETTING, format_expiration(new.created_at))
+
+
 def _refuse_unless_rotatable(
-    state: KeyState, profile: LongTermProfile, user_name: str, path: Path
+    state: KeyState, profile: LongTermProfile, user_name: str, credentials: CredentialsFile
 ) -> AccessKeyInfo:
     key = mask(profile.access_key_id)
     quoted = shlex.quote(profile.name)
+    path = credentials.path
     if state.in_file is None:
         listed = ", ".join(mask(other.access_key_id) for other in state.others) or "none"
         raise KeyRotationError(
             f"IAM does not list {key}, the key in [{profile.section}], among IAM user "
             f"{user_name}'s access keys (it lists: {listed}); nothing was changed",
             hint="A key created moments ago may take a minute to be listed; try again then.",
+        )
+    held = {
+        other.access_key_id: credentials.sections_holding(other.access_key_id)
+        for other in state.others
+    }
+    if any(held.values()):
+        # Both keys are in use here: neither can be deleted to make room.
+        where = "; ".join(
+            f"{mask(other)} in {', '.join(f'[{section}]' for section in sections)}"
+            for other, sections in held.items()
+            if sections
+        )
+        raise KeyRotationError(
+            f"IAM user {user_name} already has two access keys, and {path} uses both: "
+            f"{key} in [{profile.section}]; {where}. IAM allows two, so there is no room "
+            "for a new one. Nothing was changed",
+            hint="Put one of the two keys in all those sections, delete the other in the IAM "
+            f"console (Users > {user_name} > Security credentials), then run "
+            f"`awsmfa rotate {quoted}` again.",
         )
     if state.others:
         others = " and ".join(
@@ -417,7 +469,12 @@ def _carry_out(plan: Plan, context: _Context, env: RotateEnvironment) -> Rotated
     old_key = plan.current.access_key_id
     since = context.iam.server_time() or env.now()
     note = RotationNote(old_key, since.replace(microsecond=0))
-    loosened = _save(plan, env, expect_key=old_key, values={NOTE_SETTING: note.render()})
+    loosened = _save(
+        plan,
+        env,
+        expect_key=old_key,
+        edit=lambda c: c.set_value(plan.section, NOTE_SETTING, note.render()),
+    )
     new = _create(plan, context, env)
     env.progress(Progress(Step.CREATED, new.access_key_id))
     try:
@@ -427,11 +484,7 @@ def _carry_out(plan: Plan, context: _Context, env: RotateEnvironment) -> Rotated
             plan,
             env,
             expect_key=old_key,
-            values={
-                "aws_access_key_id": new.access_key_id,
-                "aws_secret_access_key": new.secret_access_key,
-                CREATED_SETTING: format_expiration(new.created_at),
-            },
+            edit=lambda credentials: _switch(credentials, old_key, new),
             what="the new access key",
         )
     except AwsmfaError as error:
@@ -578,11 +631,10 @@ def _save(
     env: RotateEnvironment,
     *,
     expect_key: str,
-    values: dict[str, str],
-    remove: tuple[str, ...] = (),
+    edit: Callable[[CredentialsFile], None],
     what: str = "the rotation's progress",
 ) -> int | None:
-    """Change [NAME-long-term] under the lock, read again: edits made meanwhile are kept."""
+    """Change the file under the lock, read again: edits made meanwhile are kept."""
     try:
         with locked(env.credentials_path):
             credentials = CredentialsFile.load(env.credentials_path)
@@ -592,10 +644,7 @@ def _save(
                     f"[{plan.section}] in {credentials.path} changed while awsmfa rotate was "
                     f"running: it holds {mask(profile.access_key_id)}, not {mask(expect_key)}"
                 )
-            for key, value in values.items():
-                credentials.set_value(plan.section, key, value)
-            for key in remove:
-                credentials.remove_value(plan.section, key)
+            edit(credentials)
             return credentials.save()
     except WriteFailed as failure:
         raise failure.about(what) from None
@@ -603,7 +652,7 @@ def _save(
 
 def _remove_note(plan: Plan, env: RotateEnvironment, *, expect_key: str) -> None:
     try:
-        _save(plan, env, expect_key=expect_key, values={}, remove=(NOTE_SETTING,))
+        _save(plan, env, expect_key=expect_key, edit=_without_note(plan))
     except SaveError as error:
         raise SaveError(
             f"the rotation is done, but the note {NOTE_SETTING} stays in [{plan.section}]: "
@@ -618,7 +667,11 @@ def _remove_note_after_failure(plan: Plan, env: RotateEnvironment) -> None:
     # No key of this run exists any more; a note left behind could make the next run
     # take a key someone creates in the next minutes for this run's, and delete it.
     with contextlib.suppress(AwsmfaError):
-        _save(plan, env, expect_key=plan.current.access_key_id, values={}, remove=(NOTE_SETTING,))
+        _save(plan, env, expect_key=plan.current.access_key_id, edit=_without_note(plan))
+
+
+def _without_note(plan: Plan) -> Callable[[CredentialsFile], None]:
+    return lambda credentials: credentials.remove_value(plan.section, NOTE_SETTING)
 
 
 def _interrupted(plan: Plan) -> str:

@@ -708,6 +708,101 @@ def test_check_json_tells_the_age_recorded_by_rotate(
     assert aws.requests == []
 
 
+def test_every_section_with_the_same_key_gets_the_new_one(
+    aws: FakeAws, user: IamUser, credentials_file: Path
+) -> None:
+    # The old key is deleted: a section left holding it would stop working.
+    shared = (
+        f"aws_access_key_id = {user.access_key_id}\n"
+        f"aws_secret_access_key = {user.secret_access_key}\n"
+    )
+    credentials_file.write_text(
+        long_term(user)
+        + "\n[dev-admin-long-term]\n"
+        + shared
+        + f"aws_mfa_device = {user.device}\nrole_arn = arn:aws:iam::123456789012:role/Admin\n"
+        + "\n# used by a build script\n[ci-bot]\n"
+        + shared
+    )
+    assert run_cli("refresh", "dev", "--code", "123456").exit_code == 0
+    before = credentials_file.read_text()
+    dry = run_cli("rotate", "dev", "--dry-run")
+    assert (
+        f"write its ID and secret over {mask(user.access_key_id)}'s in [dev-long-term], "
+        "[dev-admin-long-term], [ci-bot], and its date as aws_access_key_created"
+    ) in dry.stdout
+    result = run_cli("rotate", "dev", "--yes")
+    assert result.exit_code == 0, result.output
+    new = assert_works(aws, user, credentials_file)
+    assert (
+        "Rotated: [dev-long-term], [dev-admin-long-term], [ci-bot] hold the new access key "
+        f"{mask(new.access_key_id)}"
+    ) in result.stdout
+    created = recorded_created(credentials_file)
+    # awsmfa's date goes into its own sections only; [ci-bot] changes in its two values.
+    device = f"aws_mfa_device = {user.device}\n"
+    role = "role_arn = arn:aws:iam::123456789012:role/Admin\n"
+    expected = (
+        before.replace(user.access_key_id, new.access_key_id)
+        .replace(user.secret_access_key, new.secret_access_key)
+        .replace(device, f"{device}aws_access_key_created = {created}\n", 1)
+        .replace(role, f"{role}aws_access_key_created = {created}\n")
+    )
+    assert credentials_file.read_text() == expected
+    assert iam_keys(user.name) == [new]
+
+
+def test_two_keys_both_in_the_file_are_named_where_they_are(
+    aws: FakeAws, user: IamUser, credentials_file: Path, ready: str
+) -> None:
+    import boto3
+
+    iam = boto3.client(
+        "iam",
+        region_name="us-east-1",
+        endpoint_url=aws.endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    other = iam.create_access_key(UserName=user.name)["AccessKey"]
+    credentials_file.write_text(
+        ready + f"\n[laptop-long-term]\naws_access_key_id = {other['AccessKeyId']}\n"
+        f"aws_secret_access_key = {other['SecretAccessKey']}\n"
+    )
+    before = credentials_file.read_text()
+    aws.calls.clear()
+    result = run_cli("rotate", "dev", "--yes")
+    assert result.exit_code == 1
+    assert (
+        f"{credentials_file} uses both: {mask(user.access_key_id)} in [dev-long-term]; "
+        f"{mask(other['AccessKeyId'])} in [laptop-long-term]"
+    ) in result.stderr
+    assert not MUTATING & set(aws.requests)
+    assert credentials_file.read_text() == before
+
+
+def test_a_section_the_new_key_cannot_be_written_into_is_found_before_iam_makes_one(
+    aws: FakeAws, user: IamUser, credentials_file: Path
+) -> None:
+    credentials_file.write_text(
+        long_term(user)
+        + "\n[dev-admin-long-term]\n"
+        + f"aws_access_key_id = {user.access_key_id}\n"
+        + f"aws_secret_access_key = {user.secret_access_key}\n"
+        + "region = us-east-1\n; old default:\n\n  us-west-2\n"
+    )
+    assert run_cli("refresh", "dev", "--code", "123456").exit_code == 0
+    before = credentials_file.read_text()
+    aws.calls.clear()
+    result = run_cli("rotate", "dev", "--yes")
+    assert result.exit_code == 2
+    assert "[dev-admin-long-term] is laid out in a way awsmfa cannot change safely" in (
+        result.stderr
+    )
+    assert not MUTATING & set(aws.requests)
+    assert credentials_file.read_text() == before
+
+
 def test_a_second_user_is_not_touched(
     aws: FakeAws, user: IamUser, credentials_file: Path, ready: str
 ) -> None:

@@ -201,8 +201,9 @@ def rotation_plan(plan: Plan, now: datetime, *, dry_run: bool) -> Iterator[str]:
             f"create a new access key for IAM user {plan.user_name}",
             "check that AWS accepts it (sts:GetCallerIdentity), waiting up to "
             f"{_seconds(PROVE_LIMIT)} while IAM spreads it",
-            f"write its ID and secret over {current}'s in [{plan.section}], and its date as "
-            f"{CREATED_SETTING}",
+            f"write its ID and secret over {current}'s in [{plan.section}]"
+            + "".join(f", [{section}]" for section in plan.also)
+            + f", and its date as {CREATED_SETTING}",
             f"deactivate and delete {current}",
         ]
     yield "Would:" if dry_run else "awsmfa will:"
@@ -242,9 +243,10 @@ def rotation_result(outcome: Rotated) -> str:
 
     plan = outcome.plan
     if outcome.new_key is not None:
+        holders = ", ".join(f"[{section}]" for section in (plan.section, *plan.also))
         return (
-            f"Rotated: [{plan.section}] holds the new access key {mask(outcome.new_key)}; "
-            f"{mask(plan.current.access_key_id)} is deleted."
+            f"Rotated: {holders} {'hold' if plan.also else 'holds'} the new access key "
+            f"{mask(outcome.new_key)}; {mask(plan.current.access_key_id)} is deleted."
         )
     assert plan.leftover is not None
     return (
