@@ -7,8 +7,10 @@ s3transfer and its own session layer to every refresh.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
+import re
 import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from awsmfa_profiles.keys import (
     SigningKeys,
     mask,
 )
-from awsmfa_profiles.session import Session
+from awsmfa_profiles.session import Session, check_moment
 
 DEFAULT_REGION = "us-east-1"
 
@@ -409,7 +411,8 @@ class BotocoreAws:
             ) from None
         except BotoCoreError as error:
             # One line, but whole: a parameter error lists what was wrong on later lines.
-            raise AwsError(f"{action} failed: {' '.join(str(error).split())}") from None
+            whole = " ".join(mask_url_passwords(str(error)).split())
+            raise AwsError(f"{action} failed: {whole}") from None
         except Exception as error:
             # botocore met an answer it could not read (a KeyError deep in its parser,
             # say): something other than AWS, or a broken proxy, answered.
@@ -485,7 +488,7 @@ class BotocoreAws:
                 f"AWS failed with a server error for {action} (HTTP {status} {code})",
                 hint="This is on AWS's side; try again in a minute.",
             )
-        return AwsError(f"{action} failed: {code}: {message}".rstrip(": "))
+        return AwsError(mask_url_passwords(f"{action} failed: {code}: {message}".rstrip(": ")))
 
 
 def _session_from(action: str, response: Any) -> Session:
@@ -496,17 +499,25 @@ def _session_from(action: str, response: Any) -> Session:
         expires_at = credentials["Expiration"]
         if expires_at.tzinfo is None:
             expires_at = expires_at.replace(tzinfo=timezone.utc)
-        return Session(
+        session = Session(
             access_key_id=credentials["AccessKeyId"],
             secret_access_key=credentials["SecretAccessKey"],
             session_token=credentials["SessionToken"],
-            expires_at=expires_at.astimezone(timezone.utc).replace(microsecond=0),
+            expires_at=expires_at,
         )
     except (KeyError, TypeError, AttributeError):
         raise AwsError(
             f"the answer to {action} holds no usable credentials",
             hint="Check that --endpoint-url / AWS_ENDPOINT_URL points at AWS STS.",
         ) from None
+    try:
+        in_range = check_moment(expires_at, str(expires_at))
+    except ValueError as error:
+        raise AwsError(
+            f"the answer to {action} holds a session whose expiration {error}",
+            hint="Check that --endpoint-url / AWS_ENDPOINT_URL points at AWS STS.",
+        ) from None
+    return dataclasses.replace(session, expires_at=in_range.replace(microsecond=0))
 
 
 def _utc(moment: object) -> datetime | None:
@@ -515,7 +526,10 @@ def _utc(moment: object) -> datetime | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).replace(microsecond=0)
+    try:
+        return check_moment(moment, str(moment)).replace(microsecond=0)
+    except ValueError:
+        return None  # a time no clock can show is no time
 
 
 def _unreadable(action: str) -> AwsError:
@@ -532,13 +546,27 @@ def _parse_http_date(text: object) -> datetime | None:
         return None
     try:
         moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment.tzinfo is None:  # "-0000" means UTC without saying so
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        return check_moment(moment, text)
+    except ValueError:
+        return None  # a Date no clock can be compared with is no Date
 
 
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
+    text = mask_url_passwords(str(error).strip())
     return text.splitlines()[0] if text else type(error).__name__
+
+
+# The user information of a URL (`scheme://user:password@host`): botocore quotes an
+# endpoint URL whole in its errors, password included.
+_USER_INFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/\s?#]*@")
+
+
+def mask_url_passwords(text: str) -> str:
+    """Every URL in `text` with its user and password replaced by `***`, as botocore masks
+    a proxy's."""
+    return _USER_INFO.sub(lambda found: f"{found.group('scheme')}***:***@", text)

@@ -12,7 +12,7 @@ from awsmfa_profiles.credentials_file import (
     check_profile_name,
     long_term_section,
 )
-from awsmfa_profiles.errors import ConfigError
+from awsmfa_profiles.errors import ConfigError, ExitStatus, UsageError
 from awsmfa_profiles.keys import (
     CREATED_SETTING,
     MAX_AGE_SETTING,
@@ -45,6 +45,7 @@ def check(
             f"{credentials_path} does not exist",
             hint="Run `awsmfa init NAME` to put your long-term keys there.",
         )
+    results: list[ProfileStatus | None] = [None] * len(names)
     if not names:
         names = credentials.long_term_profiles()
         if not names:
@@ -52,35 +53,67 @@ def check(
                 f"no [NAME-long-term] section in {credentials_path}, so nothing to check",
                 hint="Run `awsmfa init NAME` to put your long-term keys in [NAME-long-term].",
             )
+        results = [_odd_section(credentials_path, name) for name in names]
+        names = [name for name, result in zip(names, results, strict=True) if result is None]
     margins = {}
     for name in names:
         check_profile_name(name)
         credentials.require_profile(name)
         margins[name] = profile_margin(credentials, name, within).value
-    results = []
-    for name in names:
-        action = _action(credentials, name, within)
-        age = _recorded_key_age(credentials, name, now)
-        try:
-            expires_at = credentials.stored_session(name).expires_at
-        except ConfigError as error:
-            # One unreadable session must not hide the others from a cron report.
-            results.append(
-                ProfileStatus(
-                    name,
-                    Status.MISSING,
-                    None,
-                    None,
-                    problem=error.message,
-                    action=action,
-                    key_age=age,
-                )
-            )
-            continue
-        left = None if expires_at is None else int((expires_at - now).total_seconds())
-        state = status(expires_at, now, margins[name])
-        results.append(ProfileStatus(name, state, expires_at, left, action=action, key_age=age))
-    return results
+    checked = iter([_check_one(credentials, name, now, within, margins[name]) for name in names])
+    # In file order, each odd section where it stands.
+    return [result if result is not None else next(checked) for result in results]
+
+
+def worst(results: list[ProfileStatus]) -> ExitStatus:
+    """The exit status of a report: 2 if a section could not be checked, 1 if a session
+    needs a refresh, else 0."""
+    if any(result.status is Status.ERROR for result in results):
+        return ExitStatus.USAGE
+    if any(result.status.needs_refresh for result in results):
+        return ExitStatus.FAILED
+    return ExitStatus.OK
+
+
+def _odd_section(credentials_path: Path, name: str) -> ProfileStatus | None:
+    """A [NAME-long-term] of the file whose NAME cannot be a profile, as one error line.
+
+    The user did not name it, so it must not stop the report on the others: the daily
+    check from cron would otherwise show nothing but this error.
+    """
+    try:
+        check_profile_name(name)
+    except UsageError as error:
+        return ProfileStatus(
+            name,
+            Status.ERROR,
+            None,
+            None,
+            problem=f"[{long_term_section(name)}] in {credentials_path}: {error.message}. "
+            f"{error.hint}",
+        )
+    return None
+
+
+def _check_one(
+    credentials: CredentialsFile,
+    name: str,
+    now: datetime,
+    within: timedelta | None,
+    margin: timedelta,
+) -> ProfileStatus:
+    action = _action(credentials, name, within)
+    age = _recorded_key_age(credentials, name, now)
+    try:
+        expires_at = credentials.stored_session(name).expires_at
+    except ConfigError as error:
+        # One unreadable session must not hide the others from a cron report.
+        return ProfileStatus(
+            name, Status.MISSING, None, None, problem=error.message, action=action, key_age=age
+        )
+    left = None if expires_at is None else int((expires_at - now).total_seconds())
+    state = status(expires_at, now, margin)
+    return ProfileStatus(name, state, expires_at, left, action=action, key_age=age)
 
 
 def _recorded_key_age(credentials: CredentialsFile, name: str, now: datetime) -> KeyAge | None:

@@ -234,7 +234,7 @@ class CredentialsFile:
             f"no profile {name!r} in {self.path}{absent}: neither [{name}] "
             f"nor [{long_term_section(name)}] exists{self._did_you_mean(name)}",
             hint=f"Put your long-term keys in [{long_term_section(name)}], then run "
-            f"`awsmfa refresh {name}`.",
+            f"`awsmfa refresh {shlex.quote(name)}`.",
         )
 
     def _did_you_mean(self, name: str) -> str:
@@ -289,11 +289,10 @@ class CredentialsFile:
         if token and raw_expiry:
             try:
                 expires_at = parse_expiration(raw_expiry)
-            except ValueError:
+            except ValueError as error:
                 raise ConfigError(
-                    f"[{name}] in {self.path}: expiration {raw_expiry.strip()!r} "
-                    "is not an ISO 8601 time",
-                    hint=f"`awsmfa refresh {name}` replaces it.",
+                    f"[{name}] in {self.path}: expiration {error}",
+                    hint=f"`awsmfa refresh {shlex.quote(name)}` replaces it.",
                 ) from None
         return StoredSession(has_token=bool(token), expires_at=expires_at)
 
@@ -304,7 +303,8 @@ class CredentialsFile:
         if missing:
             raise ConfigError(
                 f"[{name}] in {self.path} has no {' and no '.join(missing)}",
-                hint=f"Run `awsmfa refresh {name} --force` to write a whole new session.",
+                hint=f"Run `awsmfa refresh {shlex.quote(name)} --force` to write a whole new "
+                "session.",
             )
         expires_at = self.stored_session(name).expires_at
         assert expires_at is not None  # a token and an expiration are both there

@@ -71,18 +71,18 @@ def current_session(name: str, *, credentials_path: Path, now: datetime) -> Curr
             raise SessionUnavailable(
                 f"[{name}] has a session token but no expiration, so awsmfa cannot tell "
                 "whether it is still valid; nothing was exported",
-                hint=f"Run `awsmfa refresh {name} --force` to write a new session.",
+                hint=f"Run `awsmfa refresh {shlex.quote(name)} --force` to write a new session.",
             )
         raise SessionUnavailable(
             f"[{name}] holds no session yet; nothing was exported",
-            hint=f"Run `awsmfa refresh {name}` first.",
+            hint=f"Run `awsmfa refresh {shlex.quote(name)}` first.",
         )
     assert expires_at is not None
     if state is Status.EXPIRED:
         raise SessionUnavailable(
             f"the session in [{name}] expired {describe_duration(now - expires_at)} ago, "
             f"at {format_expiration(expires_at)}; nothing was exported",
-            hint=f"Run `awsmfa refresh {name}`, then export again.",
+            hint=f"Run `awsmfa refresh {shlex.quote(name)}`, then export again.",
         )
     return Current(credentials.session(name), state)
 

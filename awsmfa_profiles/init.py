@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
+import shlex
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,7 +84,8 @@ def prepare(name: str, *, credentials_path: Path, ask_keys: AskKeys | None) -> P
             raise UsageError(
                 f"{found} in {credentials_path}, and there is no terminal to ask for the keys on",
                 hint=(
-                    f"Run `awsmfa init {name}` in a terminal, or add the section yourself:\n"
+                    f"Run `awsmfa init {shlex.quote(name)}` in a terminal, or add the section "
+                    "yourself:\n"
                     f"  [{section}]\n  aws_access_key_id = AKIA...\n  aws_secret_access_key = ..."
                 ),
             )
@@ -95,7 +97,7 @@ def prepare(name: str, *, credentials_path: Path, ask_keys: AskKeys | None) -> P
         if _next_action(credentials, name) is not action:
             raise ConfigError(
                 f"{credentials_path} changed while awsmfa init was running; it was left as it is",
-                hint=f"Run `awsmfa init {name}` again.",
+                hint=f"Run `awsmfa init {shlex.quote(name)}` again.",
             )
         if action is Action.RENAMED:
             credentials.rename_section(name, section)
@@ -186,7 +188,7 @@ def _next_action(credentials: CredentialsFile, name: str) -> Action:
                 "awsmfa init will not choose between them",
                 hint=(
                     f"Keep the keys you use in [{section}], delete the [{name}] section, "
-                    f"then run `awsmfa refresh {name}`."
+                    f"then run `awsmfa refresh {shlex.quote(name)}`."
                 ),
             )
         return Action.READY
@@ -196,14 +198,16 @@ def _next_action(credentials: CredentialsFile, name: str) -> Action:
     if not (credentials.get(name, "aws_secret_access_key") or "").strip():
         raise ConfigError(
             f"[{name}] in {credentials.path} has aws_access_key_id but no aws_secret_access_key",
-            hint=f"Add the secret access key to [{name}], then run `awsmfa init {name}` again.",
+            hint=f"Add the secret access key to [{name}], then run "
+            f"`awsmfa init {shlex.quote(name)}` again.",
         )
     if is_temporary(key_id):
         raise ConfigError(
             f"[{name}] in {credentials.path} holds a temporary access key ({mask(key_id)}) "
             "without its session token, not long-term keys",
             hint=(
-                f"Delete the [{name}] section and run `awsmfa init {name}` again to enter "
+                f"Delete the [{name}] section and run `awsmfa init {shlex.quote(name)}` again "
+                "to enter "
                 f"an access key of your IAM user ({LONG_TERM_PREFIX}...)."
             ),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -159,5 +160,5 @@ def pick_device(
 def _naming_hint(profile: str) -> str:
     return (
         f"Name the device: aws_mfa_device = ARN in [{profile}-long-term], or "
-        f"`awsmfa refresh {profile} --device ARN`."
+        f"`awsmfa refresh {shlex.quote(profile)} --device ARN`."
     )

@@ -33,6 +33,9 @@ def notices_for(results: list[ProfileStatus], now: datetime) -> list[Notice]:
     """One notice for each profile that needs a refresh; none when all are valid."""
     notices = []
     for result in results:
+        if result.status is Status.ERROR:
+            notices.append(Notice("awsmfa check failed", result.problem or result.profile))
+            continue
         if not result.status.needs_refresh:
             continue
         if result.expires_at is None:

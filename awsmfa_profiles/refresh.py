@@ -203,7 +203,7 @@ def plan(
     if options.code is None and mfa_process is None and env.ask_code is None:
         raise UsageError(
             "no MFA code: there is no terminal to ask on",
-            hint=f"Pass the code: awsmfa refresh {name} --code 123456, "
+            hint=f"Pass the code: awsmfa refresh {shlex.quote(name)} --code 123456, "
             f"or set mfa_process = COMMAND in [{profile.section}].",
         )
     device = options.device or _configured_device(profile, config, env.config_path)

@@ -10,6 +10,12 @@ from datetime import datetime, timedelta, timezone
 
 _DURATION_PART = re.compile(r"(\d+)([smhd]?)")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+# No margin or session is longer; the bound keeps arithmetic on durations in range.
+MAX_DURATION = timedelta(days=365)
+# The moments awsmfa accepts from the file or the network: datetime ends with the years 1
+# and 9999, and every moment must still be shown in any time zone (UTC-12 to UTC+14).
+EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc)
+LATEST = datetime(9999, 12, 30, 23, 59, 59, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ class Status(str, enum.Enum):
     EXPIRING = "expiring"
     EXPIRED = "expired"
     MISSING = "missing"
+    # Not a state of a session: a section `check` could not read as a profile at all.
+    ERROR = "error"
 
     @property
     def needs_refresh(self) -> bool:
@@ -92,15 +100,37 @@ def parse_expiration(text: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(cleaned)
     except ValueError:
-        raise ValueError(f"not an ISO 8601 time: {text.strip()!r}") from None
+        raise ValueError(f"{text.strip()!r} is not an ISO 8601 time") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    return check_moment(parsed, text.strip())
+
+
+def check_moment(moment: datetime, shown: str) -> datetime:
+    """The moment in UTC; ValueError when it is too near the ends of the calendar to use."""
+    try:
+        in_utc = moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is in year 0 in UTC
+        in_utc = None
+    if in_utc is None or not EARLIEST <= in_utc <= LATEST:
+        raise ValueError(
+            f"{shown!r} is out of range: awsmfa reads times from "
+            f"{format_expiration(EARLIEST)} to {format_expiration(LATEST)}"
+        )
+    return in_utc
 
 
 def format_expiration(moment: datetime) -> str:
     """ISO 8601 UTC to the whole second, the form written to the credentials file."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    in_utc = moment.astimezone(timezone.utc)
+    # strftime's %Y drops the leading zeros of years before 1000 on glibc.
+    return f"{in_utc.year:04d}-{in_utc:%m-%dT%H:%M:%S}Z"
+
+
+def format_local(moment: datetime) -> str:
+    """The moment in this computer's time zone, to the minute, for people to read."""
+    local = moment.astimezone()
+    return f"{local.year:04d}-{local:%m-%d %H:%M %Z}"
 
 
 def parse_duration(text: str) -> timedelta:
@@ -108,11 +138,28 @@ def parse_duration(text: str) -> timedelta:
     cleaned = text.strip().lower()
     parts = list(_DURATION_PART.finditer(cleaned))
     if not cleaned or "".join(p.group(0) for p in parts) != cleaned:
-        raise ValueError(f"{text!r} is not a duration; use seconds (3600) or units (90m, 12h)")
+        raise ValueError(
+            f"{_shorten(text)!r} is not a duration; use seconds (3600) or units (90m, 12h)"
+        )
     units = [p.group(2) for p in parts]
     if len(parts) > 1 and ("" in units or len(set(units)) != len(units)):
-        raise ValueError(f"{text!r} is not a duration; use seconds (3600) or units (90m, 12h)")
-    return timedelta(seconds=sum(int(p.group(1)) * _UNIT_SECONDS[p.group(2)] for p in parts))
+        raise ValueError(
+            f"{_shorten(text)!r} is not a duration; use seconds (3600) or units (90m, 12h)"
+        )
+    too_long = ValueError(
+        f"{_shorten(text)!r} is too long: a duration is at most {MAX_DURATION.days}d, a year"
+    )
+    # Compared as whole numbers first: timedelta overflows, and int() refuses, long before.
+    if any(len(p.group(1)) > 12 for p in parts):
+        raise too_long
+    seconds = sum(int(p.group(1)) * _UNIT_SECONDS[p.group(2)] for p in parts)
+    if seconds > MAX_DURATION.total_seconds():
+        raise too_long
+    return timedelta(seconds=seconds)
+
+
+def _shorten(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def describe_duration(span: timedelta) -> str:

@@ -95,10 +95,12 @@ def test_json_output(four_profiles: Path) -> None:
         "status",
         "expires_at",
         "seconds_left",
+        "problem",
         "key_created_at",
         "key_age_days",
         "key_rotation_due",
     }
+    assert good["problem"] is None
     # No aws_access_key_created in the file: the key's age is not known offline.
     assert (good["key_created_at"], good["key_age_days"], good["key_rotation_due"]) == (
         None,
@@ -157,6 +159,7 @@ def test_an_unreadable_session_is_reported_without_hiding_the_others(
     assert "'next tuesday' is not an ISO 8601 time" in lines[1]
     assert "  run: awsmfa refresh odd" in lines
     report = json.loads(run_cli("check", "--json").stdout)
+    assert "'next tuesday' is not an ISO 8601 time" in report[1].pop("problem")
     assert report[1] == {
         "profile": "odd",
         "status": "missing",

@@ -44,7 +44,7 @@ def check(
     """Report each session offline: valid, expiring, expired or missing. Exit 1 if any
     needs a refresh."""
     from awsmfa_profiles.check import check as run_check
-    from awsmfa_profiles.check import needing_a_code, refresh_command
+    from awsmfa_profiles.check import needing_a_code, refresh_command, worst
 
     now = defaults.utc_now()
     margin = duration(within, "--within")
@@ -60,23 +60,23 @@ def check(
             # From cron, a notification is the only way this error reaches anyone.
             _notify_desktop([], now, error=error)
         raise
-    needs_refresh = any(result.status.needs_refresh for result in results)
+    outcome = worst(results)
     if as_json:
         say_json([check_entry(result) for result in results])
-    elif needs_refresh or not quiet:
+    elif outcome != ExitStatus.OK or not quiet:
         width = max(len(result.profile) for result in results)
         for result in results:
             say(status_line(result, width, now))
         for result in results:
-            if result.status.needs_refresh:
+            if result.status.needs_refresh and result.action:
                 say(f"  run: {result.action}")
         renew = needing_a_code(results)
         if len(renew) > 1:
             # One run asks once per MFA device (refresh NAME...).
             say(f"  or all at once: {refresh_command(renew, margin)}")
-    if notify and needs_refresh:
+    if notify and outcome != ExitStatus.OK:
         _notify_desktop(results, now)
-    return ExitStatus.FAILED if needs_refresh else ExitStatus.OK
+    return outcome
 
 
 def _notify_desktop(

@@ -3,6 +3,7 @@ credential_process. Offline."""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -46,7 +47,7 @@ def export_session(
     if current.status is Status.EXPIRING:
         note(
             f"awsmfa: [{name}] expires in {describe_duration(expires_at - now)}, at "
-            f"{format_expiration(expires_at)}; `awsmfa refresh {name}` renews it."
+            f"{format_expiration(expires_at)}; `awsmfa refresh {shlex.quote(name)}` renews it."
         )
     if output is None:
         say(render(current.session, chosen), newline=False)

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from awsmfa_profiles.session import Status, describe_age, describe_duration, format_expiration
+from awsmfa_profiles.session import (
+    Status,
+    describe_age,
+    describe_duration,
+    format_expiration,
+    format_local,
+)
 
 if TYPE_CHECKING:
     from awsmfa_profiles.check import ProfileStatus
@@ -43,8 +49,7 @@ def say_json(document: Any) -> None:
 
 
 def describe_expiry(expires_at: datetime) -> str:
-    local = expires_at.astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    return f"{format_expiration(expires_at)} ({local} local)"
+    return f"{format_expiration(expires_at)} ({format_local(expires_at)} local)"
 
 
 def expiration_or_none(moment: datetime | None) -> str | None:
@@ -97,6 +102,7 @@ def check_entry(result: ProfileStatus) -> dict[str, object]:
         "status": result.status.value,
         "expires_at": expiration_or_none(result.expires_at),
         "seconds_left": result.seconds_left,
+        "problem": result.problem,
         # The long-term key's, when the file records when it was made (init, rotate).
         "key_created_at": None if age is None else format_expiration(age.created_at),
         "key_age_days": None if age is None else age.age.days,
