@@ -20,6 +20,20 @@ from awsmfa_profiles.errors import Busy, ConfigError, WriteFailed
 SECURE_MODE = 0o600
 TEMP_SUFFIX = ".awsmfa-tmp"
 
+# The files this run has replaced, in order: what the error boundary reports when a run
+# is interrupted or fails after a rename, instead of "nothing was written".
+_replaced: list[Path] = []
+
+
+def replaced_files() -> list[Path]:
+    """The files replaced since the run started (see `forget_replaced_files`)."""
+    return list(_replaced)
+
+
+def forget_replaced_files() -> None:
+    """Start a new run's record; the error boundary calls it before each command."""
+    _replaced.clear()
+
 
 def read_regular_file(path: Path, *, fix: str) -> tuple[bytes, int] | None:
     """The bytes and mode of `path`; None when it does not exist.
@@ -31,6 +45,10 @@ def read_regular_file(path: Path, *, fix: str) -> tuple[bytes, int] | None:
         info = path.stat()
     except FileNotFoundError:
         return None
+    except NotADirectoryError:
+        raise ConfigError(
+            f"{path}: a part of that path is a file, not a directory", hint=fix
+        ) from None
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
     if stat.S_ISDIR(info.st_mode):
@@ -70,15 +88,19 @@ def write_atomically(path: Path, text: str) -> int | None:
     """
     target = Path(os.path.realpath(path))
     try:
-        previous_mode: int | None = stat.S_IMODE(target.stat().st_mode)
+        info: os.stat_result | None = target.stat()
     except FileNotFoundError:
-        previous_mode = None
+        info = None
     except OSError as error:
         raise WriteFailed(path, _reason(error)) from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        # A rename would put a regular file in place of a device node, FIFO or socket.
+        raise WriteFailed(path, "it is not a regular file")
+    previous_mode = None if info is None else stat.S_IMODE(info.st_mode)
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX
+            dir=target.parent, prefix=temp_prefix(target), suffix=TEMP_SUFFIX
         )
     except OSError as error:
         raise WriteFailed(path, _reason(error)) from None
@@ -89,22 +111,38 @@ def write_atomically(path: Path, text: str) -> int | None:
             temp.flush()
             os.fsync(temp.fileno())
         os.replace(temp_name, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise WriteFailed(path, _reason(error)) from None
+    except BaseException as error:
+        # Ctrl-C included: the temporary file holds the whole secret.
+        if os.path.lexists(temp_name):
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+        else:
+            _replaced.append(Path(path))  # interrupted just after the rename
+        if isinstance(error, OSError):
+            raise WriteFailed(path, _reason(error)) from None
+        raise
+    _replaced.append(Path(path))
     _fsync_directory(target.parent)
     if previous_mode is not None and previous_mode & ~SECURE_MODE & 0o777:
         return previous_mode
     return None
 
 
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock beside the real file for a whole read-modify-write.
+def temp_prefix(target: Path) -> str:
+    """The start of the name of `target`'s temporary files: hidden, and beginning with the
+    target's own name, so that an ignore pattern for it (`.env*`, `.env.*`) hides them too."""
+    name = target.name
+    return f"{name}." if name.startswith(".") else f".{name}."
 
-    The lock file is left in place: removing it would let two writers lock
-    different files of the same name.
+
+@contextlib.contextmanager
+def locked(path: Path, *, lock_file: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock for a whole read-modify-write of `path`.
+
+    With `lock_file`, the lock is `NAME.lock` beside the real file, left in place:
+    removing it would let two writers lock different files of the same name. Without,
+    the directory itself is locked, so that a .env leaves no lock file in a project.
+    Under the lock, temporary files a killed run left are removed.
     """
     try:
         import fcntl
@@ -112,10 +150,13 @@ def locked(path: Path) -> Iterator[None]:
         yield
         return
     target = Path(os.path.realpath(path))
-    lock_path = target.with_name(target.name + ".lock")
     try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, SECURE_MODE)
+        if lock_file:
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            lock_path = target.with_name(target.name + ".lock")
+            handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, SECURE_MODE)
+        else:
+            handle = os.open(target.parent, os.O_RDONLY)
     except OSError as error:
         raise WriteFailed(path, _reason(error)) from None
     try:
@@ -182,14 +223,45 @@ def _purpose_lock(path: Path, purpose: str) -> Path:
     return target.with_name(f"{target.name}.{purpose}.lock")
 
 
+def check_writable(path: Path, *, lock_file: bool = True) -> None:
+    """ConfigError now, while nothing is sent, if `path` could not be replaced later.
+
+    Tried rather than judged from modes: root ignores modes, and neither a read-only mount
+    nor an immutable directory shows in them. A temporary file is made and removed beside
+    the real file, and the lock file opened as `locked` will open it.
+    """
+    target = Path(os.path.realpath(path))
+    place = target.parent
+    if not place.is_dir():
+        return  # made when the file is written, as ~/.aws is on a first run
+    try:
+        if lock_file:
+            os.close(
+                os.open(
+                    target.with_name(target.name + ".lock"), os.O_RDWR | os.O_CREAT, SECURE_MODE
+                )
+            )
+        handle, probe = tempfile.mkstemp(dir=place, prefix=temp_prefix(target), suffix=TEMP_SUFFIX)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise ConfigError(
+            f"{path} could not be written: {_reason(error)} (in {place}); nothing was sent, "
+            "so no code was used",
+            hint=f"Make {place} writable for you (a read-only mount, `chattr +i` or a lock "
+            "file owned by another user also prevent it), then run the command again.",
+        ) from None
+
+
 def _remove_stale_temp_files(target: Path) -> None:
     # Under the lock no other awsmfa is writing, so any temp file is a killed run's leftover.
     # mkstemp puts exactly 8 random characters between prefix and suffix, so the temp
     # files of another file named like this one (credentials.work) are not matched.
-    pattern = f".{_glob_escape(target.name)}.{'?' * 8}{TEMP_SUFFIX}"
-    for leftover in target.parent.glob(pattern):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
+    prefixes = {temp_prefix(target), f".{target.name}."}  # the second: older awsmfa's
+    for prefix in prefixes:
+        for leftover in target.parent.glob(f"{_glob_escape(prefix)}{'?' * 8}{TEMP_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def _glob_escape(name: str) -> str:

@@ -91,24 +91,18 @@ def read_output(path: Path) -> str:
     """The text of a file to merge into; empty when it does not exist yet.
 
     Called before anything is sent or written too, so a file that could never be
-    updated is refused while nothing has happened yet.
+    updated is refused while nothing has happened yet: a FIFO would block the read
+    forever, and the rename would put a regular file in place of a device node.
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    from awsmfa_profiles.durable import read_regular_file
+
+    found = read_regular_file(
+        path, fix="Name an ordinary file, such as a .env in your project directory."
+    )
+    if found is None:
         _refuse_unwritable_place(path)
         return ""
-    except NotADirectoryError:
-        raise ConfigError(
-            f"{path}: a part of that path is a file, not a directory",
-            hint="Name a .env file inside a directory.",
-        ) from None
-    except IsADirectoryError:
-        raise ConfigError(
-            f"{path} is a directory", hint="Name a file, such as a .env inside it."
-        ) from None
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    data, _mode = found
     try:
         if b"\0" in data:
             raise ValueError
@@ -143,24 +137,28 @@ def write_output(path: Path, session: Session, fmt: Format) -> int | None:
 
     env and dotenv merge into what the file holds; json, a single document, replaces it.
     """
-    from awsmfa_profiles.durable import write_atomically
+    from awsmfa_profiles.durable import locked, write_atomically
 
-    existing = read_output(path)
-    if fmt is Format.JSON:
-        _refuse_to_replace_foreign_json(path, existing)
-        text = render(session, fmt)
-    else:
-        try:
-            text = merge_dotenv(
-                existing, variables(session), added_prefix="export " if fmt is Format.ENV else ""
-            )
-        except ValueError as error:
-            raise ConfigError(
-                f"{path}: {error}", hint="Fix the quoting on that line; the file is unchanged."
-            ) from None
-    # No lock as for the credentials file: a lock file would litter project directories,
-    # and the atomic replace means a concurrent writer can only win, never tear the file.
-    return write_atomically(path, text)
+    read_output(path)  # refused before the directory is locked, if it must be
+    # The directory is locked rather than a lock file made: one would litter projects.
+    with locked(path, lock_file=False):
+        existing = read_output(path)
+        if fmt is Format.JSON:
+            _refuse_to_replace_foreign_json(path, existing)
+            text = render(session, fmt)
+        else:
+            try:
+                text = merge_dotenv(
+                    existing,
+                    variables(session),
+                    added_prefix="export " if fmt is Format.ENV else "",
+                )
+            except ValueError as error:
+                raise ConfigError(
+                    f"{path}: {error}",
+                    hint="Fix the quoting on that line; the file is unchanged.",
+                ) from None
+        return write_atomically(path, text)
 
 
 def _refuse_to_replace_foreign_json(path: Path, existing: str) -> None:

@@ -17,7 +17,7 @@ from awsmfa_profiles.credentials_file import (
     check_profile_name,
     long_term_section,
 )
-from awsmfa_profiles.durable import locked
+from awsmfa_profiles.durable import check_writable, locked
 from awsmfa_profiles.errors import (
     AwsError,
     AwsmfaError,
@@ -119,6 +119,7 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
     if options.dotenv is not None:
         # Refused now, before a code is asked for, if it could never be updated.
         read_output(options.dotenv)
+        check_writable(options.dotenv, lock_file=False)
     credentials = CredentialsFile.load(env.credentials_path)
     planned = plan(name, options, env, credentials)
     if isinstance(planned, StillValid):
@@ -209,6 +210,7 @@ def plan(
     device = options.device or _configured_device(profile, config, env.config_path)
     # Everything that can be known without AWS is settled before a code is used up.
     credentials.preview(name, remember_device=device is None)
+    check_writable(env.credentials_path)
     target = aws_config.aws_target(
         name, config, region=options.region, endpoint_url=options.endpoint_url
     )

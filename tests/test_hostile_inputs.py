@@ -7,12 +7,20 @@ MFA code spent when the problem could be seen before the request.
 
 from __future__ import annotations
 
+import contextlib
+import fnmatch
 import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from helpers import FakeAws, IamUser, long_term_text, run_cli, run_process
+from helpers import FakeAws, IamUser, Result, long_term_text, run_cli, run_process
 
 from awsmfa_profiles.session import format_expiration, parse_duration, parse_expiration
 
@@ -290,3 +298,291 @@ def test_the_expiring_note_of_export_quotes_the_name(credentials_file: Path) -> 
     result = run_cli("export", PROFILE)
     assert result.exit_code == 0, result.output
     assert f"`awsmfa refresh {QUOTED}`" in result.stderr
+
+
+# Item 1: FIFOs and device files as --output or --dotenv.
+
+
+def run_bounded(*args: str, timeout: float = 30) -> Result:
+    """awsmfa in a child process that may not hang: past `timeout` the test fails."""
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "awsmfa_profiles", *args],
+            input="",
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"awsmfa {' '.join(args)} still ran after {timeout:.0f} s")
+    return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "fifo.env"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["env", "dotenv", "json"])
+def test_export_refuses_a_fifo(credentials_file: Path, fifo: Path, fmt: str) -> None:
+    credentials_file.write_text(valid_profile("dev"))
+    result = run_bounded("export", "dev", "--format", fmt, "-o", str(fifo))
+    assert result.exit_code == 2, result.output
+    assert "not a regular file" in result.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_refresh_refuses_a_fifo_dotenv_before_asking_aws(
+    aws: FakeAws, user: IamUser, credentials_file: Path, fifo: Path
+) -> None:
+    credentials_file.write_text(long_term_text(user))
+    result = run_bounded(
+        "refresh", "dev", "--code", "123456", "--device", user.device, "--dotenv", str(fifo)
+    )
+    assert result.exit_code == 2, result.output
+    assert "not a regular file" in result.stderr
+    assert aws.requests == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can make a device node")
+@pytest.mark.parametrize("fmt", ["dotenv", "json"])
+def test_export_never_replaces_a_device_node(
+    credentials_file: Path, tmp_path: Path, fmt: str
+) -> None:
+    credentials_file.write_text(valid_profile("dev"))
+    node = tmp_path / "null"
+    os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # a private /dev/null
+    result = run_bounded("export", "dev", "--format", fmt, "-o", str(node))
+    assert result.exit_code == 2, result.output
+    assert "not a regular file" in result.stderr
+    assert stat.S_ISCHR(node.stat().st_mode)
+
+
+def test_a_link_to_a_fifo_is_refused_too(credentials_file: Path, fifo: Path) -> None:
+    credentials_file.write_text(valid_profile("dev"))
+    link = fifo.with_name("link.env")
+    link.symlink_to(fifo)
+    result = run_bounded("export", "dev", "-o", str(link))
+    assert result.exit_code == 2, result.output
+    assert link.is_symlink() and stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+# Item 6: temporary files beside a .env.
+
+
+def test_leftover_temp_files_beside_a_dotenv_are_removed(
+    credentials_file: Path, tmp_path: Path
+) -> None:
+    credentials_file.write_text(valid_profile("dev"))
+    target = tmp_path / ".env"
+    target.write_text("A=1\n")
+    leftovers = [tmp_path / "..env.ab12cd34.awsmfa-tmp", tmp_path / ".env.k2j3h4g5.awsmfa-tmp"]
+    for leftover in leftovers:
+        leftover.write_text("AWS_SECRET_ACCESS_KEY=old\n")
+    neighbours = [tmp_path / ".env.local", tmp_path / ".env.production.x1y2z3w4.awsmfa-tmp"]
+    for neighbour in neighbours:
+        neighbour.write_text("mine\n")
+    result = run_cli("export", "dev", "--format", "dotenv", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert not any(leftover.exists() for leftover in leftovers)
+    assert all(neighbour.read_text() == "mine\n" for neighbour in neighbours)
+
+
+def test_a_dotenv_temp_file_matches_common_ignore_patterns(
+    credentials_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    credentials_file.write_text(valid_profile("dev"))
+    target = tmp_path / ".env"
+    seen: list[str] = []
+    real_fsync = os.fsync
+
+    def watching_fsync(handle: int) -> None:
+        seen.extend(name for name in os.listdir(tmp_path) if name.endswith(".awsmfa-tmp"))
+        real_fsync(handle)
+
+    monkeypatch.setattr(os, "fsync", watching_fsync)
+    assert run_cli("export", "dev", "--format", "dotenv", "-o", str(target)).exit_code == 0
+    assert seen, "no temporary file was seen"
+    for name in seen:
+        assert fnmatch.fnmatchcase(name, ".env*"), name
+        assert fnmatch.fnmatchcase(name, ".env.*"), name
+
+
+def test_an_interrupt_at_the_fsync_leaves_no_temp_file(
+    credentials_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    credentials_file.write_text(valid_profile("dev"))
+    target = tmp_path / ".env"
+    target.write_text("A=1\n")
+
+    def interrupted_fsync(handle: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted_fsync)
+    result = run_cli("export", "dev", "--format", "dotenv", "-o", str(target))
+    assert result.exit_code == 130, result.output
+    assert sorted(os.listdir(tmp_path)) == sorted(["home", ".env"])
+    assert target.read_text() == "A=1\n"
+    assert "nothing was written" in result.stderr
+
+
+# Item 7: an interrupt right after a file was replaced says so.
+
+
+def interrupt_after_the_rename(monkeypatch: pytest.MonkeyPatch, *, on_call: int = 1) -> None:
+    """Ctrl-C delivered as the directory of the `on_call`th replaced file is fsynced."""
+    import awsmfa_profiles.durable as durable
+
+    real = durable._fsync_directory
+    calls = []
+
+    def interrupted(directory: Path) -> None:
+        calls.append(directory)
+        if len(calls) == on_call:
+            raise KeyboardInterrupt
+        real(directory)
+
+    monkeypatch.setattr(durable, "_fsync_directory", interrupted)
+
+
+def test_an_interrupt_after_the_export_rename_says_the_file_was_written(
+    credentials_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    credentials_file.write_text(valid_profile("dev"))
+    target = tmp_path / "session.env"
+    interrupt_after_the_rename(monkeypatch)
+    result = run_cli("export", "dev", "--format", "dotenv", "-o", str(target))
+    assert result.exit_code == 130, result.output
+    assert "AWS_SESSION_TOKEN=oldtoken" in target.read_text()
+    assert "nothing was written" not in result.stderr
+    assert str(target) in result.stderr
+
+
+def test_an_interrupt_after_the_refresh_rename_names_the_credentials_file(
+    aws: FakeAws, user: IamUser, credentials_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    credentials_file.write_text(long_term_text(user))
+    interrupt_after_the_rename(monkeypatch)
+    result = run_cli("refresh", "dev", "--code", "123456", "--device", user.device)
+    assert result.exit_code == 130, result.output
+    assert "aws_session_token" in credentials_file.read_text()
+    assert "nothing was written" not in result.stderr
+    assert str(credentials_file) in result.stderr
+
+
+def test_an_interrupt_between_the_two_files_of_refresh_dotenv(
+    aws: FakeAws,
+    user: IamUser,
+    credentials_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    credentials_file.write_text(long_term_text(user))
+    target = tmp_path / ".env"
+    real_fsync = os.fsync
+    fsyncs: list[int] = []
+
+    def second_file_interrupted(handle: int) -> None:
+        fsyncs.append(handle)
+        if any(
+            name.endswith(".awsmfa-tmp") and name.startswith(".env")
+            for name in os.listdir(tmp_path)
+        ):
+            raise KeyboardInterrupt
+        real_fsync(handle)
+
+    monkeypatch.setattr(os, "fsync", second_file_interrupted)
+    result = run_cli(
+        "refresh", "dev", "--code", "123456", "--device", user.device, "--dotenv", str(target)
+    )
+    assert result.exit_code == 130, result.output
+    assert "aws_session_token" in credentials_file.read_text()
+    assert not target.exists()
+    assert str(credentials_file) in result.stderr
+    assert "nothing else was" in result.stderr
+    assert str(target) not in result.stderr
+
+
+# Item 8: a credentials file that cannot be saved is found out before the code is spent.
+
+
+@contextlib.contextmanager
+def unwritable(directory: Path) -> Iterator[None]:
+    """`directory` refuses new files: mode 0500, or for root (who ignores modes) immutable."""
+    if os.geteuid() != 0:
+        directory.chmod(0o500)
+        try:
+            yield
+        finally:
+            directory.chmod(0o700)
+        return
+    if not shutil.which("chattr"):
+        pytest.skip("root ignores modes, and there is no chattr to make a directory immutable")
+    made = subprocess.run(["chattr", "+i", str(directory)], capture_output=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"chattr +i failed here: {made.stderr.decode().strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(directory)], check=True)
+
+
+def test_an_unwritable_aws_directory_is_refused_before_the_code_is_sent(
+    aws: FakeAws, user: IamUser, credentials_file: Path
+) -> None:
+    credentials_file.write_text(long_term_text(user))
+    (credentials_file.parent / "credentials.lock").touch()
+    before = credentials_file.read_bytes()
+    with unwritable(credentials_file.parent):
+        result = run_cli("refresh", "dev", "--code", "123456", "--device", user.device)
+    assert result.exit_code == 2, result.output
+    assert aws.requests == []
+    assert "no code was used" in result.stderr
+    assert str(credentials_file.parent) in result.stderr
+    assert credentials_file.read_bytes() == before
+
+
+def test_an_unwritable_dotenv_directory_is_refused_before_the_code_is_sent(
+    aws: FakeAws, user: IamUser, credentials_file: Path, tmp_path: Path
+) -> None:
+    credentials_file.write_text(long_term_text(user))
+    place = tmp_path / "project"
+    place.mkdir()
+    (place / ".env").write_text("A=1\n")
+    with unwritable(place):
+        result = run_cli(
+            "refresh",
+            "dev",
+            "--code",
+            "123456",
+            "--device",
+            user.device,
+            "--dotenv",
+            str(place / ".env"),
+        )
+    assert result.exit_code == 2, result.output
+    assert aws.requests == []
+
+
+def test_a_lock_file_another_user_owns_is_refused_before_the_code_is_sent(
+    aws: FakeAws, user: IamUser, credentials_file: Path
+) -> None:
+    credentials_file.write_text(long_term_text(user))
+    lock = credentials_file.parent / "credentials.lock"
+    lock.touch()
+    if os.geteuid() == 0:
+        made = subprocess.run(["chattr", "+i", str(lock)], capture_output=True, check=False)
+        if made.returncode != 0:
+            pytest.skip("cannot make the lock file immutable here")
+    else:
+        lock.chmod(0o400)
+    try:
+        result = run_cli("refresh", "dev", "--code", "123456", "--device", user.device)
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(lock)], check=True)
+    assert result.exit_code == 2, result.output
+    assert aws.requests == []

@@ -173,11 +173,16 @@ def test_permission_denied_keeps_the_original_and_says_why(
     aws: FakeAws, known_device: Path
 ) -> None:
     # Root may write anywhere, so the refusal is made the kernel's way: mkstemp fails
-    # with EACCES inside the real command.
+    # with EACCES inside the real command. The first mkstemp is the check made before the
+    # request, which passes: the place turns unwritable while STS answers.
     before = known_device.read_bytes()
     probe = (
         "import sys, tempfile\n"
+        "real, calls = tempfile.mkstemp, []\n"
         "def denied(*args, **kwargs):\n"
+        "    calls.append(args)\n"
+        "    if len(calls) == 1:\n"
+        "        return real(*args, **kwargs)\n"
         "    raise PermissionError(13, 'Permission denied')\n"
         "tempfile.mkstemp = denied\n"
         "from awsmfa_profiles.cli import main\n"

@@ -14,6 +14,7 @@ from awsmfa_profiles import __version__
 from awsmfa_profiles.cli import check, doctor, export, init, refresh, remind, rotate
 from awsmfa_profiles.cli.defaults import Invocation
 from awsmfa_profiles.cli.render import StdoutClosed, note, say
+from awsmfa_profiles.durable import forget_replaced_files, replaced_files
 from awsmfa_profiles.errors import AwsmfaError, ConfigError, ExitStatus, Interrupted
 
 app = typer.Typer(
@@ -65,6 +66,7 @@ def root(
 def main(argv: list[str] | None = None) -> int:
     """Run awsmfa with `argv` (default: the process's arguments); return the exit status."""
     invocation = Invocation()
+    forget_replaced_files()
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -73,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     except AwsmfaError as error:
         return _report(error, invocation)
     except (KeyboardInterrupt, EOFError, typer.Abort):
-        return _report(Interrupted("interrupted; nothing was written"), invocation)
+        return _report(Interrupted(f"interrupted{_what_was_written()}"), invocation)
     except typer.Exit as done:
         return done.exit_code
     except typer.TyperException as error:
@@ -113,6 +115,14 @@ def _unexpected(error: Exception, invocation: Invocation) -> int:
     if invocation.debug:
         raise error
     # The type only: an unexpected exception's text could quote a secret.
-    note(f"awsmfa: unexpected error ({type(error).__name__}); nothing was written")
+    note(f"awsmfa: unexpected error ({type(error).__name__}){_what_was_written()}")
     note("Run again with --debug for the traceback, and please report it.")
     return ExitStatus.INTERNAL
+
+
+def _what_was_written() -> str:
+    """True at the moment of the failure: a file may have been replaced just before it."""
+    written = replaced_files()
+    if not written:
+        return "; nothing was written"
+    return f" after {' and '.join(str(path) for path in written)} was written; nothing else was"
