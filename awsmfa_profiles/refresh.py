@@ -38,7 +38,7 @@ from awsmfa_profiles.mfa import (
     check_role_session_name,
     discover_device,
 )
-from awsmfa_profiles.mfa_process import run_mfa_process
+from awsmfa_profiles.mfa_process import Relay, run_mfa_process
 from awsmfa_profiles.session import (
     ROLE_SESSION,
     USER_SESSION,
@@ -92,6 +92,8 @@ class Environment:
     connect: Connect
     ask_code: AskCode | None = None  # None: no terminal to ask on
     choose_device: ChooseDevice | None = None  # None: no terminal to choose on
+    # Shows mfa_process's stderr as it comes (a YubiKey's "Touch your YubiKey...").
+    relay_process_stderr: Relay | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,11 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
     from_process = (
         None
         if planned.mfa_process is None
-        else lambda: run_mfa_process(planned.mfa_process or "", source=planned.process_source)
+        else lambda: run_mfa_process(
+            planned.mfa_process or "",
+            source=planned.process_source,
+            relay=env.relay_process_stderr,
+        )
     )
     session = _with_code(
         lambda code: request_session(aws, planned, device, user_name, code),

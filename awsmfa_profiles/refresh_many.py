@@ -346,7 +346,9 @@ def _session_for(
     codes.wait_for_new_code(device, request.names)
     process = next((planned for planned in request.plans if planned.mfa_process), None)
     if process is not None and process.mfa_process is not None:
-        code = run_mfa_process(process.mfa_process, source=process.process_source)
+        code = run_mfa_process(
+            process.mfa_process, source=process.process_source, relay=env.relay_process_stderr
+        )
         if codes.just_used(device, code):
             raise MfaProcessError(
                 f"mfa_process in {process.process_source} printed the code just used for "

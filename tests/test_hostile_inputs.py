@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from helpers import FakeAws, IamUser, Result, long_term_text, run_cli, run_process
 
+from awsmfa_profiles.errors import MfaProcessError
+from awsmfa_profiles.mfa_process import run_mfa_process
 from awsmfa_profiles.session import format_expiration, parse_duration, parse_expiration
 
 DEVICE = "arn:aws:iam::123456789012:mfa/john.doe"
@@ -586,3 +588,95 @@ def test_a_lock_file_another_user_owns_is_refused_before_the_code_is_sent(
             subprocess.run(["chattr", "-i", str(lock)], check=True)
     assert result.exit_code == 2, result.output
     assert aws.requests == []
+
+
+# Item 4: no word of an mfa_process command but its program is ever shown.
+
+SEED = "JBSWY3DPEHPK3PXPSEED"
+
+
+@pytest.mark.parametrize(
+    ("command", "program"),
+    [
+        (f"TOTP_SEED={SEED} sh -c 'exit 3'", "sh"),
+        (f"A=1 B={SEED} false", "false"),
+        (f"2>/dev/null SEED={SEED} false", "false"),
+        (f"< /dev/null SEED={SEED} false", "false"),
+    ],
+)
+def test_leading_assignments_are_never_shown(command: str, program: str) -> None:
+    with pytest.raises(MfaProcessError) as raised:
+        run_mfa_process(command, source="[dev-long-term]")
+    shown = raised.value.message + (raised.value.hint or "")
+    assert SEED not in shown
+    assert f"mfa_process `{program} …` in [dev-long-term]" in shown
+
+
+def test_a_seed_pasted_as_the_whole_command_is_never_shown() -> None:
+    relayed: list[str] = []
+    with pytest.raises(MfaProcessError) as raised:
+        run_mfa_process(SEED, source="[dev-long-term]", relay=relayed.append)
+    shown = raised.value.message + (raised.value.hint or "") + "".join(relayed)
+    assert SEED not in shown
+    assert "not found" in raised.value.message
+    assert "[dev-long-term]" in raised.value.message
+
+
+def test_an_assigned_secret_echoed_on_stderr_is_masked() -> None:
+    relayed: list[str] = []
+    with pytest.raises(MfaProcessError) as raised:
+        run_mfa_process(
+            f"TOTP_SEED={SEED} sh -c 'echo \"bad seed $TOTP_SEED\" >&2; exit 1'",
+            relay=relayed.append,
+        )
+    assert SEED not in raised.value.message + "".join(relayed)
+    assert "bad seed" in raised.value.message
+
+
+def test_the_readme_keeps_seeds_off_the_command_line() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    examples = [line for line in readme.splitlines() if "oathtool" in line]
+    assert examples, "the README shows how to use oathtool"
+    for line in examples:
+        assert "SEED" not in line.replace("seed", ""), line
+    assert "/proc" in readme
+
+
+# Item 5: a hardware key's prompt reaches the terminal while the command waits.
+
+
+def test_the_prompt_of_mfa_process_is_shown_while_it_runs(
+    aws: FakeAws, user: IamUser, credentials_file: Path, tmp_path: Path
+) -> None:
+    touched = tmp_path / "touched"
+    waiting = (
+        "echo 'Touch your YubiKey...' >&2; "
+        f"i=0; while [ ! -e {touched} ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done; "
+        f"[ -e {touched} ] && echo 123456"
+    )
+    credentials_file.write_text(
+        long_term_text(user, extra=f"aws_mfa_device = {user.device}\nmfa_process = {waiting}\n")
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-m", "awsmfa_profiles", "refresh", "dev"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stderr is not None
+    seen = []
+    try:
+        for line in child.stderr:  # ends when awsmfa exits, at the latest after 20 s
+            seen.append(line)
+            if "Touch your YubiKey" in line:
+                touched.touch()
+                break
+        _, rest = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert touched.exists(), "".join(seen)
+    assert child.returncode == 0, "".join(seen) + rest
+    assert aws.requests == ["GetSessionToken"]

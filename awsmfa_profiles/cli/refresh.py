@@ -20,6 +20,7 @@ from awsmfa_profiles.cli.render import (
     note,
     refresh_entry,
     refreshed,
+    relay,
     say,
     say_json,
     tightened,
@@ -146,6 +147,7 @@ def refresh(
         connect=connect,
         ask_code=prompts.ask_code if interactive else None,
         choose_device=prompts.choose_device if interactive else None,
+        relay_process_stderr=relay,
     )
     if every:
         return _refresh_many(None, options, env, as_json)

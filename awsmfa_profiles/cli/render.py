@@ -44,6 +44,11 @@ def note(text: str) -> None:
     typer.echo(text, err=True)
 
 
+def relay(text: str) -> None:
+    """Another program's stderr, passed on as it comes (a YubiKey's touch prompt)."""
+    typer.echo(text, err=True, nl=False)
+
+
 def say_json(document: Any) -> None:
     say(json.dumps(document, indent=2))
 
