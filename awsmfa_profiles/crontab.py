@@ -24,6 +24,12 @@ MARKER = "# awsmfa reminder"
 DEFAULT_AT = "09:00"
 CRONTAB_TIMEOUT = 30.0
 _AT = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+# A line break would end the line and start another job; the other control characters
+# have no place in a path or a name either.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# cron keeps 999 bytes of a command (MAX_COMMAND less its NUL) and its newline; Debian's
+# crontab refuses a longer one, and other crons cut it.
+MAX_COMMAND_BYTES = 998
 _LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
 
 
@@ -64,21 +70,52 @@ def reminder_line(
     *,
     credentials_file: str | None = None,
 ) -> str:
-    """The crontab line that runs `awsmfa check --quiet --notify` every day at `at`."""
+    """The crontab line that runs `awsmfa check --quiet --notify` every day at `at`.
+
+    Every value is shell-quoted and then written the way cron reads a command (crontab(5)):
+    on one line, with each `%` escaped, since cron turns a bare one into a line break.
+    """
     for name in names:
         check_profile_name(name)
+    for value in [*command, credentials_file or ""]:
+        if _CONTROL.search(value):
+            raise UsageError(
+                f"{value!r} holds a control character, which cannot go into a crontab line",
+                hint="Use a path without line breaks or other control characters "
+                "(AWS_SHARED_CREDENTIALS_FILE, or where awsmfa is installed).",
+            )
     words = [*command, "check", "--quiet", "--notify"]
     if any(name.startswith("-") for name in names):
         words.append("--")  # so that a name like -dev is not read as an option
-    text = " ".join(shlex.quote(word) for word in [*words, *names])
+    text = " ".join(_for_cron(word) for word in [*words, *names])
     if credentials_file:
         # cron starts jobs with almost no environment: a file set by the variable in the
         # user's shell would not be found otherwise.
-        text = f"AWS_SHARED_CREDENTIALS_FILE={shlex.quote(credentials_file)} {text}"
-    # cron turns an unescaped % into a line break.
-    text = text.replace("%", "\\%")
+        text = f"AWS_SHARED_CREDENTIALS_FILE={_for_cron(credentials_file)} {text}"
+    text = f"{text} {MARKER}"
+    if len(text.encode()) > MAX_COMMAND_BYTES:
+        raise UsageError(
+            f"the crontab line would be too long for cron ({len(text.encode())} bytes of "
+            f"command; cron takes {MAX_COMMAND_BYTES})",
+            hint="Name fewer profiles (without names, every profile is checked), or use "
+            "shorter paths.",
+        )
     hour, minute = at
-    return f"{minute} {hour} * * * {text} {MARKER}"
+    return f"{minute} {hour} * * * {text}"
+
+
+def _for_cron(word: str) -> str:
+    """`word` shell-quoted, with each `%` escaped as cron requires.
+
+    cron takes `\\%` for a `%`, but it reads backslashes in pairs, so a `%` after a
+    backslash of the word itself would end the command. Inside single quotes each `%`
+    is therefore written outside them (`'a'\\%'b'`), where no backslash of the word can
+    come before it.
+    """
+    quoted = shlex.quote(word)
+    if quoted.startswith("'"):
+        return quoted.replace("%", "'\\%'")
+    return quoted.replace("%", "\\%")  # a bare word has no backslashes
 
 
 def is_reminder(line: str) -> bool:

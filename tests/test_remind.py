@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -641,3 +643,207 @@ def test_without_names_the_reminder_watches_every_profile_even_later_ones(
     assert titles[1] == "AWS profile ok has no session yet"
     assert titles[2].startswith("AWS profile prod expires in ")
     assert "or all at once: awsmfa refresh dev ok prod" in completed.stdout
+
+
+# The crontab line as Debian's cron reads it (crontab(5), and do_command.c for `%`).
+
+CRON_COMMAND_LIMIT = 998  # bytes; what `crontab -n` accepts, measured on Debian's cron
+
+
+@dataclass(frozen=True)
+class CronJob:
+    schedule: list[str]
+    command: str  # what cron hands to `sh -c`
+    stdin: str  # what it writes to the command's standard input
+
+
+def cron_reads(text: str) -> tuple[list[CronJob], dict[str, str]]:
+    """The jobs and environment settings cron reads from a crontab, by crontab(5).
+
+    Lines end at a newline, with no continuation; leading blanks are ignored; a line whose
+    first non-blank is `#` is a comment (a `#` later on a job line is part of its command);
+    `name = value` is an environment setting; anything else is five time fields and the
+    command. In the command, a `%` not escaped by a backslash ends it, the rest being its
+    standard input with each further `%` a newline; `\\%` is a `%`, and a backslash before
+    any other character stays, both characters taken as they are.
+    """
+    jobs: list[CronJob] = []
+    environment: dict[str, str] = {}
+    for raw in text.split("\n"):
+        line = raw.lstrip(" \t")
+        if not line or line.startswith("#"):
+            continue
+        setting = re.fullmatch(r"([^=\s]+)[ \t]*=[ \t]*(.*)", line)
+        if setting:
+            environment[setting.group(1)] = setting.group(2).strip().strip("'\"")
+            continue
+        # `@reboot`, `@daily`...: one field instead of five (Vixie cron's extension).
+        count = 1 if line.startswith("@") else 5
+        fields = line.split(None, count)
+        assert len(fields) == count + 1, f"not a cron line: {line!r}"
+        command = fields[count]
+        assert len(command.encode()) <= CRON_COMMAND_LIMIT, "command too long for cron"
+        jobs.append(CronJob(fields[:count], *_cron_percent(command)))
+    return jobs, environment
+
+
+def _cron_percent(command: str) -> tuple[str, str]:
+    kept: list[str] = []
+    escaped = False
+    for index, character in enumerate(command):
+        if escaped:
+            if character == "%":
+                kept[-1] = "%"  # the backslash goes
+            else:
+                kept.append(character)
+            escaped = False
+            continue
+        if character == "\\":
+            kept.append(character)
+            escaped = True
+            continue
+        if character == "%":
+            rest = command[index + 1 :]
+            return "".join(kept), re.sub(r"(?<!\\)%", "\n", rest).replace("\\%", "%")
+        kept.append(character)
+    return "".join(kept), ""
+
+
+def test_the_cron_model_follows_the_manual() -> None:
+    jobs, environment = cron_reads(
+        "# a comment\n  MAILTO = john\nSHELL=/bin/sh\n"
+        '0 22 * * 1-5   mail -s "It\'s 10pm" joe%Joe,%%Where are your kids?%\n'
+        "5 0 * * * echo 100\\% \\\\% cut\n"
+    )
+    assert environment == {"MAILTO": "john", "SHELL": "/bin/sh"}
+    assert jobs[0].command == 'mail -s "It\'s 10pm" joe'
+    assert jobs[0].stdin == "Joe,\n\nWhere are your kids?\n"
+    assert jobs[1].command == "echo 100% \\\\"
+    assert jobs[1].stdin == " cut"
+
+
+ARGV_PROGRAM = f"""#!{sys.executable}
+import json, os, sys
+print(json.dumps([sys.argv[1:], os.environ.get("AWS_SHARED_CREDENTIALS_FILE")]))
+"""
+
+ODD_NAMES = ["50%", "x\\%y", "%", "a'%b", "100%%", "tail\\", "a b%", "-dash", "\\\\%"]
+
+
+@pytest.mark.parametrize("names", [ODD_NAMES, ["dev"], []], ids=["odd", "one", "none"])
+def test_cron_runs_the_line_with_exactly_the_names_given(tmp_path: Path, names: list[str]) -> None:
+    program = tmp_path / "my tools %x\\%" / "awsmfa"
+    program.parent.mkdir()
+    program.write_text(ARGV_PROGRAM)
+    program.chmod(0o755)
+    credentials = str(tmp_path / "creds 100% \\%d" / "credentials")
+    line = crontab.reminder_line([str(program)], (9, 30), names, credentials_file=credentials)
+    jobs, environment = cron_reads(f"{USER_CRONTAB}\n{line}\n")
+    assert environment == {"MAILTO": "john@example.com"}
+    (ours,) = [job for job in jobs if job.schedule == ["30", "9", "*", "*", "*"]]
+    assert ours.stdin == ""
+    completed = subprocess.run(
+        ["/bin/sh", "-c", ours.command],
+        env={"PATH": "/usr/bin:/bin"},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    argv, seen_credentials = json.loads(completed.stdout)
+    separator = ["--"] if any(name.startswith("-") for name in names) else []
+    assert argv == ["check", "--quiet", "--notify", *separator, *names]
+    assert seen_credentials == credentials
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        "/tmp/x\n* * * * * touch /tmp/PWNED #/credentials",
+        "/tmp/x\r/credentials",
+        "/tmp/x\x00y",
+        "/tmp/\x85credentials",
+    ],
+)
+def test_control_characters_never_reach_the_line(credentials: str) -> None:
+    with pytest.raises(UsageError, match="control character"):
+        crontab.reminder_line(["/usr/bin/awsmfa"], (9, 0), [], credentials_file=credentials)
+    with pytest.raises(UsageError, match="control character"):
+        crontab.reminder_line([credentials], (9, 0), [])
+
+
+def test_an_injected_job_is_refused_before_crontab_runs(fake_bin: FakeBin, tmp_path: Path) -> None:
+    fake_bin.add("crontab", FAKE_CRONTAB)
+    fake_bin.crontab = USER_CRONTAB + "\n"
+    hostile = f"{tmp_path}/x\n* * * * * touch {tmp_path}/PWNED #/credentials"
+    result = run(fake_bin, "remind", "--install", AWS_SHARED_CREDENTIALS_FILE=hostile)
+    assert result.exit_code == 2, result.output
+    assert "control character" in result.stderr
+    assert fake_bin.crontab_calls == []
+    assert fake_bin.crontab == USER_CRONTAB + "\n"
+
+
+def test_uninstall_removes_exactly_what_install_added(
+    fake_bin: FakeBin, credentials_file: Path, tmp_path: Path
+) -> None:
+    fake_bin.add("crontab", FAKE_CRONTAB)
+    fake_bin.crontab = USER_CRONTAB + "\n"
+    odd = str(tmp_path / "a b %c\\%" / "credentials")
+    installed = run(fake_bin, "remind", "--install", "x\\%y", AWS_SHARED_CREDENTIALS_FILE=odd)
+    assert installed.exit_code == 0, installed.output
+    assert fake_bin.crontab is not None
+    added = fake_bin.crontab.splitlines()[len(USER_CRONTAB.splitlines()) :]
+    assert len(added) == 1, added
+    assert len(cron_reads(fake_bin.crontab)[0]) == 3  # the user's two jobs and ours
+    assert run(fake_bin, "remind", "--uninstall").exit_code == 0
+    assert fake_bin.crontab == USER_CRONTAB + "\n"
+
+
+def test_a_line_too_long_for_cron_is_refused() -> None:
+    names = [f"profile-{number:03d}-with-a-long-name" for number in range(40)]
+    with pytest.raises(UsageError, match="too long"):
+        crontab.reminder_line(["/usr/bin/awsmfa"], (9, 0), names)
+
+
+def _crontab_dry_run(text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Debian's `crontab -n FILE`: checks the syntax and installs nothing."""
+    table = tmp_path / "table"
+    table.write_text(text)
+    return subprocess.run(
+        ["crontab", "-n", str(table)], capture_output=True, text=True, timeout=30, check=False
+    )
+
+
+@pytest.fixture
+def real_crontab(tmp_path: Path) -> Callable[[str], subprocess.CompletedProcess[str]]:
+    import shutil
+
+    if not shutil.which("crontab"):
+        pytest.skip("no crontab here (Debian's cron package has one)")
+    if _crontab_dry_run("0 9 * * * true\n", tmp_path).returncode != 0:
+        pytest.skip("this crontab has no dry run (-n), which Debian's has")
+    return lambda text: _crontab_dry_run(text, tmp_path)
+
+
+def test_the_real_crontab_accepts_the_line_and_its_length_limit(
+    real_crontab: Callable[[str], subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    line = crontab.reminder_line(
+        [str(tmp_path / "my tools %x" / "awsmfa")],
+        (9, 30),
+        ODD_NAMES,
+        credentials_file=str(tmp_path / "creds 100%" / "credentials"),
+    )
+    assert real_crontab(f"{USER_CRONTAB}\n{line}\n").returncode == 0
+    # The longest line awsmfa writes is one crontab takes; one byte more, both refuse.
+    fill = "x" * (
+        CRON_COMMAND_LIMIT - len(crontab.reminder_line(["/a"], (9, 0), []).split(" ", 5)[5])
+    )
+    longest = crontab.reminder_line([f"/a{fill}"], (9, 0), [])
+    assert len(longest.split(" ", 5)[5].encode()) == CRON_COMMAND_LIMIT
+    assert real_crontab(longest + "\n").returncode == 0
+    assert real_crontab(longest.replace("/a", "/ab", 1) + "\n").returncode != 0
+    with pytest.raises(UsageError, match="too long"):
+        crontab.reminder_line([f"/ab{fill}"], (9, 0), [])
