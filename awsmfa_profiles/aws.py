@@ -27,7 +27,7 @@ from awsmfa_profiles.keys import (
     SigningKeys,
     mask,
 )
-from awsmfa_profiles.session import Session, check_moment
+from awsmfa_profiles.session import Session, check_moment, describe_duration
 
 DEFAULT_REGION = "us-east-1"
 
@@ -103,10 +103,18 @@ class RoleRequest:
 # Makes the client the use cases talk to; the CLI passes `connect`, tests may pass fakes.
 Connect = Callable[[SigningKeys, AwsTarget], Aws]
 
+# How long AWS gets, in all, to answer the requests of one command. botocore's own
+# timeouts are per read: a server that sends a byte every few seconds never meets them.
+DEFAULT_TIMEOUT = timedelta(seconds=60)
+TIMEOUT_RANGE = (timedelta(seconds=1), timedelta(hours=1))
+TIMEOUT_VARIABLE = "AWSMFA_TIMEOUT"
 
-def connect(keys: SigningKeys, target: AwsTarget) -> BotocoreAws:
+
+def connect(
+    keys: SigningKeys, target: AwsTarget, *, timeout: timedelta = DEFAULT_TIMEOUT
+) -> BotocoreAws:
     """A client signed with these keys (long-term, or a session's), whatever AWS_*
-    variables the shell holds."""
+    variables the shell holds; its requests get `timeout` in all."""
     import botocore.config
 
     session = _botocore_session(target.config_profile)
@@ -141,7 +149,7 @@ def connect(keys: SigningKeys, target: AwsTarget) -> BotocoreAws:
             # A botocore release the shortcut does not fit: its own loader, as any tool uses.
             _use_default_loader(session)
             sts = make("sts")
-    return BotocoreAws(sts, lambda: _set_up(make, "iam"), keys)
+    return BotocoreAws(sts, lambda: _set_up(make, "iam"), keys, deadline=_Deadline(timeout))
 
 
 def _botocore_session(config_profile: str | None) -> Any:
@@ -235,15 +243,68 @@ def _use_default_loader(session: Any) -> None:
     )
 
 
+class _OutOfTime(Exception):
+    """The time AWS gets is used up."""
+
+
+class _Deadline:
+    """What is left of the time AWS gets; only the time spent waiting for it counts."""
+
+    def __init__(self, total: timedelta) -> None:
+        self.total = total
+        self._left = total.total_seconds()
+
+    def run(self, request: Callable[[], T]) -> T:
+        """`request`'s result or exception; _OutOfTime once the time is used up.
+
+        The request runs in a thread of its own, left behind when it overruns: nothing
+        else can stop a read that gets a byte just often enough. The process ends soon
+        after, on the error.
+        """
+        import threading
+        import time
+
+        if self._left <= 0:
+            raise _OutOfTime
+        outcome: list[tuple[bool, Any]] = []
+
+        def attempt() -> None:
+            try:
+                outcome.append((True, request()))
+            except BaseException as error:
+                outcome.append((False, error))
+
+        worker = threading.Thread(target=attempt, name="awsmfa request", daemon=True)
+        started = time.monotonic()
+        worker.start()
+        worker.join(self._left)
+        self._left -= time.monotonic() - started
+        if not outcome:
+            self._left = 0
+            raise _OutOfTime
+        succeeded, value = outcome[0]
+        if not succeeded:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+
 class BotocoreAws:
     """The Aws calls over botocore clients; every botocore failure becomes an AwsError."""
 
-    def __init__(self, sts: Any, make_iam: Callable[[], Any], keys: SigningKeys) -> None:
+    def __init__(
+        self,
+        sts: Any,
+        make_iam: Callable[[], Any],
+        keys: SigningKeys,
+        *,
+        deadline: _Deadline | None = None,
+    ) -> None:
         self._sts = sts
         self._make_iam = make_iam
         self._iam: Any = None
         self._keys = keys
         self._server_time: datetime | None = None
+        self._deadline = deadline or _Deadline(DEFAULT_TIMEOUT)
 
     def caller_arn(self) -> str:
         response = self._call("sts:GetCallerIdentity", self._sts.get_caller_identity)
@@ -386,7 +447,8 @@ class BotocoreAws:
     def _role_max_session(self, role_arn: str) -> timedelta | None:
         """The role's MaxSessionDuration, when these keys may read it (same account only)."""
         try:
-            role = self._iam_client().get_role(RoleName=role_arn.rsplit("/", 1)[-1])["Role"]
+            iam, name = self._iam_client(), role_arn.rsplit("/", 1)[-1]
+            role = self._deadline.run(lambda: iam.get_role(RoleName=name))["Role"]
             return timedelta(seconds=int(role["MaxSessionDuration"]))
         except Exception:
             return None  # no iam:GetRole, another account, no network: say less, not fail
@@ -400,7 +462,16 @@ class BotocoreAws:
         )
 
         try:
-            result = request()
+            result = self._deadline.run(request)
+        except _OutOfTime:
+            total = describe_duration(self._deadline.total)
+            raise AwsError(
+                f"AWS did not answer {action} within {total} (all of awsmfa's requests "
+                "together get that long); nothing was written",
+                hint="Check the network, a proxy, or --endpoint-url / AWS_ENDPOINT_URL; "
+                f"--timeout or {TIMEOUT_VARIABLE} gives AWS longer. If a code was sent, AWS "
+                "may have used it: wait for the next one.",
+            ) from None
         except ClientError as error:
             self._remember_date(error.response)
             raise self._client_error(action, error) from None

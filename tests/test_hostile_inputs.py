@@ -680,3 +680,150 @@ def test_the_prompt_of_mfa_process_is_shown_while_it_runs(
     assert touched.exists(), "".join(seen)
     assert child.returncode == 0, "".join(seen) + rest
     assert aws.requests == ["GetSessionToken"]
+
+
+# Item 10: an overall deadline for what AWS takes to answer.
+
+
+@pytest.fixture
+def trickling_server() -> Iterator[str]:
+    """An endpoint that answers every request with one byte every 0.2 s, for 90 s at most:
+    no single read ever waits long enough for botocore's read timeout."""
+    import socket
+    import threading
+    import time
+
+    stop = threading.Event()
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+
+    def trickle(connection: socket.socket) -> None:
+        with connection:
+            connection.settimeout(5)
+            request = b""
+            with contextlib.suppress(OSError):
+                while b"\r\n\r\n" not in request:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        return
+                    request += chunk
+            answer = (
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 100000\r\n\r\n"
+                + b" " * 100000
+            )
+            ends = time.monotonic() + 90
+            for byte in answer:
+                if stop.is_set() or time.monotonic() > ends:
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return
+                stop.wait(0.2)
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=trickle, args=(connection,), daemon=True).start()
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    server.join(timeout=5)
+    listener.close()
+
+
+def run_bounded_env(*args: str, env: dict[str, str], timeout: float = 45) -> Result:
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "awsmfa_profiles", *args],
+            input="",
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"awsmfa {' '.join(args)} still ran after {timeout:.0f} s")
+    return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
+def test_refresh_gives_up_on_a_trickling_server(
+    credentials_file: Path, trickling_server: str
+) -> None:
+    credentials_file.write_text(valid_profile("dev").replace("[dev]", "[unused]"))
+    before = credentials_file.read_bytes()
+    result = run_bounded_env(
+        "refresh",
+        "dev",
+        "--code",
+        "123456",
+        "--device",
+        DEVICE,
+        env={"AWSMFA_TIMEOUT": "2", "AWS_ENDPOINT_URL": trickling_server},
+    )
+    assert result.exit_code == 1, result.output
+    assert "did not answer" in result.stderr
+    assert "AWSMFA_TIMEOUT" in result.stderr
+    assert credentials_file.read_bytes() == before
+
+
+def test_the_deadline_is_an_option_too(credentials_file: Path, trickling_server: str) -> None:
+    credentials_file.write_text(valid_profile("dev").replace("[dev]", "[unused]"))
+    result = run_bounded_env(
+        "refresh",
+        "dev",
+        "--code",
+        "123456",
+        "--device",
+        DEVICE,
+        "--timeout",
+        "1s",
+        "--endpoint-url",
+        trickling_server,
+        env={},
+    )
+    assert result.exit_code == 1, result.output
+    assert "within 1s" in result.stderr
+
+
+def test_doctor_gives_up_on_a_trickling_server(
+    credentials_file: Path, trickling_server: str
+) -> None:
+    credentials_file.write_text(valid_profile("dev"))
+    result = run_bounded_env(
+        "doctor", "dev", "--endpoint-url", trickling_server, env={"AWSMFA_TIMEOUT": "2"}
+    )
+    assert result.exit_code == 1, result.output
+    assert "did not answer" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "named"),
+    [
+        (["--timeout", "0"], {}, "--timeout"),
+        (["--timeout", "soon"], {}, "--timeout"),
+        ([], {"AWSMFA_TIMEOUT": "2h"}, "AWSMFA_TIMEOUT"),
+        ([], {"AWSMFA_TIMEOUT": "never"}, "AWSMFA_TIMEOUT"),
+    ],
+)
+def test_a_bad_deadline_is_a_usage_error_before_any_request(
+    aws: FakeAws,
+    user: IamUser,
+    credentials_file: Path,
+    args: list[str],
+    env: dict[str, str],
+    named: str,
+) -> None:
+    credentials_file.write_text(long_term_text(user))
+    result = run_cli("refresh", "dev", "--code", "123456", "--device", user.device, *args, env=env)
+    assert result.exit_code == 2, result.output
+    assert named in result.stderr
+    assert aws.requests == []

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 from awsmfa_profiles.cli import defaults
-from awsmfa_profiles.cli.params import AsJson, EndpointUrl, Profile, Region
+from awsmfa_profiles.cli.params import AsJson, EndpointUrl, Profile, Region, Timeout, aws_timeout
 from awsmfa_profiles.cli.render import finding_entry, finding_lines, say, say_json
 from awsmfa_profiles.errors import ExitStatus
 
@@ -15,12 +16,15 @@ def doctor(
     region: Region = None,
     endpoint_url: EndpointUrl = None,
     as_json: AsJson = False,
+    timeout: Timeout = None,
 ) -> int:
     """Check the setup step by step: file, modes, keys, AWS, MFA device, clock, shell
     variables, session. Never writes. Exit 1 if a check failed."""
-    from awsmfa_profiles.aws import connect
+    from awsmfa_profiles.aws import connect as connect_to_aws
     from awsmfa_profiles.doctor import DoctorEnvironment, diagnose, failed
 
+    # Resolved first: a bad value is refused before anything is read or sent.
+    connect = functools.partial(connect_to_aws, timeout=aws_timeout(timeout))
     findings = diagnose(
         name,
         DoctorEnvironment(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import shlex
 from typing import Annotated
 
 import typer
 
 from awsmfa_profiles.cli import defaults, prompts
-from awsmfa_profiles.cli.params import EndpointUrl, Profile, Region
+from awsmfa_profiles.cli.params import EndpointUrl, Profile, Region, Timeout, aws_timeout
 from awsmfa_profiles.cli.render import note, say, tightened
 from awsmfa_profiles.errors import Interrupted
 
@@ -23,13 +24,16 @@ def init(
     ] = True,
     region: Region = None,
     endpoint_url: EndpointUrl = None,
+    timeout: Timeout = None,
 ) -> None:
     """Put the long-term keys in [NAME-long-term]: rename [NAME] if it holds them, else ask.
     Makes the file 0600 and ~/.aws 0700."""
-    from awsmfa_profiles.aws import connect
+    from awsmfa_profiles.aws import connect as connect_to_aws
     from awsmfa_profiles.init import Action, DeviceKnown, prepare, record_device
     from awsmfa_profiles.keys import mask
 
+    # Resolved first: a bad value is refused before anything is read or sent.
+    connect = functools.partial(connect_to_aws, timeout=aws_timeout(timeout))
     path = defaults.credentials_path()
     interactive = defaults.interactive()
     prepared = prepare(

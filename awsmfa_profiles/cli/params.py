@@ -3,6 +3,7 @@ Annotated style), with the parsing that turns their text into values."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -10,7 +11,7 @@ import typer
 
 from awsmfa_profiles.cli.defaults import Invocation, profile_from_environment
 from awsmfa_profiles.errors import UsageError
-from awsmfa_profiles.session import parse_duration
+from awsmfa_profiles.session import describe_duration, parse_duration
 
 
 def _default_profile() -> str:
@@ -75,6 +76,15 @@ Code = Annotated[
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print a JSON list instead of lines.")]
+Timeout = Annotated[
+    str | None,
+    option(
+        "--timeout",
+        metavar="DURATION",
+        help="How long AWS gets to answer, all requests together; default $AWSMFA_TIMEOUT, "
+        "else 60s.",
+    ),
+]
 
 
 def duration(text: str | None, option_name: str) -> timedelta | None:
@@ -85,3 +95,23 @@ def duration(text: str | None, option_name: str) -> timedelta | None:
         return parse_duration(text)
     except ValueError as error:
         raise UsageError(f"{option_name}: {error}") from None
+
+
+def aws_timeout(text: str | None) -> timedelta:
+    """--timeout, else $AWSMFA_TIMEOUT, else the default; UsageError naming the source."""
+    from awsmfa_profiles.aws import DEFAULT_TIMEOUT, TIMEOUT_RANGE, TIMEOUT_VARIABLE
+
+    source = "--timeout"
+    if text is None:
+        text, source = os.environ.get(TIMEOUT_VARIABLE) or None, TIMEOUT_VARIABLE
+    if text is None:
+        return DEFAULT_TIMEOUT
+    shortest, longest = TIMEOUT_RANGE
+    value = duration(text, source)
+    if value is None or not shortest <= value <= longest:
+        raise UsageError(
+            f"{source}: {text!r} is not between {describe_duration(shortest)} and "
+            f"{describe_duration(longest)}",
+            hint="Give how long AWS may take to answer, e.g. 30s or 2m.",
+        )
+    return value

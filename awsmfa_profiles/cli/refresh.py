@@ -3,6 +3,7 @@ several profiles (or --all) in one run, one code per MFA device."""
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import time
@@ -14,7 +15,16 @@ import typer
 
 from awsmfa_profiles.cli import defaults, prompts
 from awsmfa_profiles.cli.defaults import Invocation
-from awsmfa_profiles.cli.params import AsJson, Code, EndpointUrl, Region, duration, option
+from awsmfa_profiles.cli.params import (
+    AsJson,
+    Code,
+    EndpointUrl,
+    Region,
+    Timeout,
+    aws_timeout,
+    duration,
+    option,
+)
 from awsmfa_profiles.cli.render import (
     describe_expiry,
     note,
@@ -80,6 +90,7 @@ def refresh(
     code: Code = None,
     region: Region = None,
     endpoint_url: EndpointUrl = None,
+    timeout: Timeout = None,
     role_arn: Annotated[
         str | None,
         option(
@@ -113,7 +124,7 @@ def refresh(
     """Get a new MFA session into [NAME] from the long-term keys in [NAME-long-term]; with
     several names or --all, each profile that needs one, a code per MFA device."""
     from awsmfa_profiles import mfa
-    from awsmfa_profiles.aws import connect
+    from awsmfa_profiles.aws import connect as connect_to_aws
     from awsmfa_profiles.refresh import Environment, RefreshOptions, update_dotenv
     from awsmfa_profiles.refresh import refresh as run_refresh
 
@@ -122,7 +133,8 @@ def refresh(
             "--all and profile names cannot be used together",
             hint="Name the profiles, or use --all for every one with a [NAME-long-term].",
         )
-
+    # Resolved first: a bad value is refused before anything is read or sent.
+    connect = functools.partial(connect_to_aws, timeout=aws_timeout(timeout))
     options = RefreshOptions(
         force=force,
         within=duration(within, "--within"),
