@@ -633,11 +633,15 @@ def _first_line(error: BaseException) -> str:
 
 
 # The user information of a URL (`scheme://user:password@host`): botocore quotes an
-# endpoint URL whole in its errors, password included.
-_USER_INFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/\s?#]*@")
+# endpoint URL whole in its errors, password included. Up to the last `@` before the
+# path, since a password may hold spaces; and in botocore's "Invalid endpoint: URL",
+# whose URL may lack a scheme, up to the last `@` of the line.
+_USER_INFO = re.compile(r"(?P<start>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/\"'\n]*@")
+_INVALID_ENDPOINT = re.compile(r"(?P<start>Invalid endpoint: )[^\n]*@")
 
 
 def mask_url_passwords(text: str) -> str:
     """Every URL in `text` with its user and password replaced by `***`, as botocore masks
     a proxy's."""
-    return _USER_INFO.sub(lambda found: f"{found.group('scheme')}***:***@", text)
+    text = _INVALID_ENDPOINT.sub(lambda found: f"{found.group('start')}***:***@", text)
+    return _USER_INFO.sub(lambda found: f"{found.group('start')}***:***@", text)

@@ -4,6 +4,8 @@ what they resolve to together with the credentials file and the options."""
 from __future__ import annotations
 
 import configparser
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +39,19 @@ def _sections_of(name: str) -> list[str]:
 def _read(config_path: Path) -> configparser.RawConfigParser:
     parser = configparser.RawConfigParser(strict=False)
     try:
+        info = config_path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return parser
+    except OSError as error:
+        raise ConfigError(f"cannot read {config_path}: {error}") from None
+    if not stat.S_ISREG(info.st_mode) and not _is_null_device(config_path):
+        # A FIFO would block the read, and botocore's after it, forever; /dev/null is the
+        # usual way to say "no config file" and reads as empty.
+        raise ConfigError(
+            f"{config_path} is not a regular file",
+            hint="Point AWS_CONFIG_FILE at an ordinary file, or at /dev/null for none.",
+        )
+    try:
         parser.read_string(config_path.read_text(encoding="utf-8-sig"), source=str(config_path))
     except (FileNotFoundError, NotADirectoryError):
         return parser
@@ -50,6 +65,13 @@ def _read(config_path: Path) -> configparser.RawConfigParser:
             hint="Each line must be a [profile NAME] header, a key = value, or a comment.",
         ) from None
     return parser
+
+
+def _is_null_device(path: Path) -> bool:
+    try:
+        return os.path.samefile(path, os.devnull)
+    except OSError:
+        return False
 
 
 def aws_target(

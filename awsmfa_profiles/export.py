@@ -3,10 +3,12 @@ file, or the JSON an SDK's credential_process expects. Never calls AWS."""
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import os
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -87,14 +89,18 @@ def current_session(name: str, *, credentials_path: Path, now: datetime) -> Curr
     return Current(credentials.session(name), state)
 
 
-def read_output(path: Path) -> str:
+def read_output(path: Path, *, aws_files: Sequence[Path] = ()) -> str:
     """The text of a file to merge into; empty when it does not exist yet.
 
     Called before anything is sent or written too, so a file that could never be
     updated is refused while nothing has happened yet: a FIFO would block the read
-    forever, and the rename would put a regular file in place of a device node.
+    forever, the rename would put a regular file in place of a device node, and .env
+    lines merged into one of `aws_files` (the credentials and config files) would make
+    it unreadable to every AWS tool.
     """
     from awsmfa_profiles.durable import read_regular_file
+
+    _refuse_aws_files(path, aws_files)
 
     found = read_regular_file(
         path, fix="Name an ordinary file, such as a .env in your project directory."
@@ -111,6 +117,21 @@ def read_output(path: Path) -> str:
         raise ConfigError(
             f"{path} is not a UTF-8 text file", hint="awsmfa will not write over it."
         ) from None
+
+
+def _refuse_aws_files(path: Path, aws_files: Sequence[Path]) -> None:
+    target = os.path.realpath(path)
+    for aws_file in aws_files:
+        same = target == os.path.realpath(aws_file)
+        if not same:
+            with contextlib.suppress(OSError):  # a hard link is the same file too
+                same = os.path.samefile(path, aws_file)
+        if same:
+            raise ConfigError(
+                f"{path} is the AWS file {aws_file}; awsmfa writes the session there itself, "
+                "and .env lines would make it unreadable to every AWS tool",
+                hint="Name a file of its own, such as ~/.env or a .env in your project.",
+            )
 
 
 def _refuse_unwritable_place(path: Path) -> None:
@@ -132,14 +153,16 @@ def _refuse_unwritable_place(path: Path) -> None:
         )
 
 
-def write_output(path: Path, session: Session, fmt: Format) -> int | None:
+def write_output(
+    path: Path, session: Session, fmt: Format, *, aws_files: Sequence[Path] = ()
+) -> int | None:
     """Put the session into the file, atomically with mode 0600; return a looser mode it had.
 
     env and dotenv merge into what the file holds; json, a single document, replaces it.
     """
     from awsmfa_profiles.durable import locked, write_atomically
 
-    read_output(path)  # refused before the directory is locked, if it must be
+    read_output(path, aws_files=aws_files)  # refused before the lock, if it must be
     # The directory is locked rather than a lock file made: one would litter projects.
     with locked(path, lock_file=False):
         existing = read_output(path)

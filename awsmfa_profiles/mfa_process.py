@@ -22,6 +22,8 @@ _REDIRECTION = re.compile(r"\d*(?:<<?|>>?|<>|>\||[<>]&)(?P<target>.*)", re.DOTAL
 # What a program's name is made of; anything else (`$(...)`, quotes) is not shown.
 _PROGRAM = re.compile(r"[\w./+@:,-]+")
 _TAIL_CHARACTERS = 4096
+# A code is 6 digits; of a command that floods stdout only this much is kept.
+_STDOUT_KEPT = 65536
 
 # Given each piece of the command's stderr as it arrives, for the terminal.
 Relay = Callable[[str], None]
@@ -58,9 +60,15 @@ def run_mfa_process(
         ) from None
     assert process.stdout is not None and process.stderr is not None
     output = bytearray()
+
+    def keep_output(chunk: bytes) -> None:
+        # Read to the end regardless, so that the command never blocks on a full pipe.
+        if len(output) <= _STDOUT_KEPT:
+            output.extend(chunk)
+
     errors = _StderrTail(secrets, relay)
     readers = [
-        threading.Thread(target=_read_into, args=(process.stdout, output.extend), daemon=True),
+        threading.Thread(target=_read_into, args=(process.stdout, keep_output), daemon=True),
         threading.Thread(target=_read_into, args=(process.stderr, errors.add), daemon=True),
     ]
     for reader in readers:
@@ -93,8 +101,9 @@ def run_mfa_process(
     code = output.decode("utf-8", errors="replace").strip()
     if not is_code(code):
         lines = len(code.splitlines())
+        size = f"more than {_STDOUT_KEPT}" if len(output) > _STDOUT_KEPT else str(len(code))
         raise MfaProcessError(
-            f"{_named(program, source)} printed {len(code)} characters on {lines} line(s), "
+            f"{_named(program, source)} printed {size} characters on {lines} line(s), "
             "not a 6-digit code",
             hint="The command must print only the code, e.g. `ykman oath accounts code "
             "--single ACCOUNT` or `op item get ITEM --otp`.",
@@ -160,7 +169,10 @@ class _StderrTail:
         text = self._decoder.decode(chunk)
         self._kept = (self._kept + text)[-_TAIL_CHARACTERS:]
         if self._relay is not None and text:
-            self._relay(self._masked(text))
+            try:
+                self._relay(self._masked(text))
+            except Exception:
+                self._relay = None  # the terminal went away: keep reading, stop passing on
 
     def tail(self, lines: int = 3) -> str:
         kept = [line.strip() for line in self._masked(self._kept).splitlines() if line.strip()]

@@ -120,7 +120,7 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
     check_profile_name(name)
     if options.dotenv is not None:
         # Refused now, before a code is asked for, if it could never be updated.
-        read_output(options.dotenv)
+        read_output(options.dotenv, aws_files=(env.credentials_path, env.config_path))
         check_writable(options.dotenv, lock_file=False)
     credentials = CredentialsFile.load(env.credentials_path)
     planned = plan(name, options, env, credentials)
@@ -266,7 +266,13 @@ def write_session(
 
 
 def update_dotenv(
-    name: str, outcome: Refreshed | StillValid, *, path: Path, credentials_path: Path, now: datetime
+    name: str,
+    outcome: Refreshed | StillValid,
+    *,
+    path: Path,
+    credentials_path: Path,
+    config_path: Path,
+    now: datetime,
 ) -> int | None:
     """Merge the session into the .env file at `path`, whether it is new or still valid.
 
@@ -279,7 +285,7 @@ def update_dotenv(
     else:
         session = current_session(name, credentials_path=credentials_path, now=now).session
     try:
-        return write_output(path, session, Format.DOTENV)
+        return write_output(path, session, Format.DOTENV, aws_files=(credentials_path, config_path))
     except AwsmfaError as error:
         retry = (
             f"awsmfa export {shlex.quote(name)} --format dotenv --output {shlex.quote(str(path))}"

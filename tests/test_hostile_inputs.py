@@ -827,3 +827,103 @@ def test_a_bad_deadline_is_a_usage_error_before_any_request(
     assert result.exit_code == 2, result.output
     assert named in result.stderr
     assert aws.requests == []
+
+
+# The second pass: what the fixes above left open.
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "alice:hunter2secret@127.0.0.1:9",  # no scheme: botocore's "Invalid endpoint"
+        "http://alice:hunter2 secret@127.0.0.1:9",  # a space in the password
+        "http://alice:hunter2secret@",
+    ],
+)
+def test_odd_endpoint_urls_are_masked_too(credentials_file: Path, url: str) -> None:
+    credentials_file.write_text(valid_profile("dev"))
+    result = run_cli(
+        "refresh", "dev", "--force", "--code", "123456", "--device", DEVICE, "--endpoint-url", url
+    )
+    assert result.exit_code in (1, 2), result.output
+    assert "hunter2" not in result.output
+
+
+@pytest.mark.parametrize("which", ["credentials", "config", "link to credentials"])
+@pytest.mark.parametrize("command", ["export", "refresh"])
+def test_the_aws_files_are_never_a_dotenv_target(
+    aws: FakeAws,
+    user: IamUser,
+    credentials_file: Path,
+    config_file: Path,
+    tmp_path: Path,
+    which: str,
+    command: str,
+) -> None:
+    until = iso(datetime.now(timezone.utc) + timedelta(hours=5))
+    credentials_file.write_text(long_term_text(user) + session_text("dev", until))
+    config_file.write_text("[profile dev]\nregion = us-east-1\n")
+    target = config_file if which == "config" else credentials_file
+    if which.startswith("link"):
+        link = tmp_path / "notebook.env"
+        link.symlink_to(credentials_file)
+        target = link
+    before = (credentials_file.read_bytes(), config_file.read_bytes())
+    if command == "export":
+        result = run_cli("export", "dev", "--format", "dotenv", "-o", str(target))
+    else:
+        result = run_cli(
+            "refresh",
+            "dev",
+            "--force",
+            "--code",
+            "123456",
+            "--device",
+            user.device,
+            "--dotenv",
+            str(target),
+        )
+    assert result.exit_code == 2, result.output
+    assert "AWS" in result.stderr
+    assert (credentials_file.read_bytes(), config_file.read_bytes()) == before
+    assert aws.requests == []
+
+
+def test_a_fifo_as_the_config_file_is_refused_not_waited_on(
+    credentials_file: Path, fifo: Path
+) -> None:
+    credentials_file.write_text(valid_profile("dev"))
+    for args in (
+        ["refresh", "dev", "--force", "--code", "123456", "--device", DEVICE],
+        ["doctor", "dev"],
+    ):
+        result = run_bounded_env(
+            *args, "--endpoint-url", "http://127.0.0.1:9", env={"AWS_CONFIG_FILE": str(fifo)}
+        )
+        assert result.exit_code in (1, 2), result.output
+        assert "not a regular file" in result.output
+
+
+def test_dev_null_as_the_config_file_still_reads_as_empty(credentials_file: Path) -> None:
+    credentials_file.write_text(valid_profile("dev"))
+    result = run_cli(
+        "doctor", "dev", "--endpoint-url", "http://127.0.0.1:9", env={"AWS_CONFIG_FILE": os.devnull}
+    )
+    assert "not a regular file" not in result.output
+    assert "could not reach AWS" in result.stdout
+
+
+def test_a_flood_on_stdout_is_not_kept_whole() -> None:
+    with pytest.raises(MfaProcessError) as raised:
+        run_mfa_process("head -c 20000000 /dev/zero | tr '\\0' 7")
+    assert "more than" in raised.value.message
+    assert "20000000" not in raised.value.message
+
+
+def test_a_relay_that_fails_does_not_stop_the_command() -> None:
+    def broken(text: str) -> None:
+        raise BrokenPipeError
+
+    # More than a pipe holds: unread, the command would block until the timeout.
+    command = "echo 'Touch your YubiKey...' >&2; head -c 300000 /dev/zero >&2 && echo 123456"
+    assert run_mfa_process(command, relay=broken, timeout=10) == "123456"

@@ -53,7 +53,12 @@ def export_session(
         say(render(current.session, chosen), newline=False)
         return
     path = Path(output).expanduser()
-    loosened = write_output(path, current.session, chosen)
+    loosened = write_output(
+        path,
+        current.session,
+        chosen,
+        aws_files=(defaults.credentials_path(), defaults.config_path()),
+    )
     if loosened is not None:
         tightened(path, loosened)
     say(

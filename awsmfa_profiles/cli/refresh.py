@@ -172,7 +172,12 @@ def refresh(
     _shadowing_note()
     if options.dotenv is not None:
         loosened = update_dotenv(
-            name, outcome, path=options.dotenv, credentials_path=credentials_path, now=now
+            name,
+            outcome,
+            path=options.dotenv,
+            credentials_path=credentials_path,
+            config_path=env.config_path,
+            now=now,
         )
         if loosened is not None:
             tightened(options.dotenv, loosened)
