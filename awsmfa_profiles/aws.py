@@ -11,14 +11,19 @@ import dataclasses
 import functools
 import os
 import re
-import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol, TypeVar
 
 from awsmfa_profiles import __version__
-from awsmfa_profiles.errors import AwsError, ConfigError, MfaCodeRejected, MfaDeviceRejected
+from awsmfa_profiles.errors import (
+    AwsError,
+    ConfigError,
+    MfaCodeRejected,
+    MfaDeviceRejected,
+    command_line,
+)
 from awsmfa_profiles.keys import (
     AccessKeyInfo,
     LastUse,
@@ -533,7 +538,7 @@ class BotocoreAws:
                 f"AWS rejected {self._keys.source} (access key "
                 f"{mask(self._keys.access_key_id)}): {code}",
                 hint="It may have expired or been revoked; "
-                f"`awsmfa refresh {shlex.quote(self._keys.profile)} --force` gets a new one.",
+                f"`{command_line('refresh', self._keys.profile, '--force')}` gets a new one.",
             )
         if code in KEYS_REJECTED:
             return AwsError(

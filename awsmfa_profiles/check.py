@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,7 +11,7 @@ from awsmfa_profiles.credentials_file import (
     check_profile_name,
     long_term_section,
 )
-from awsmfa_profiles.errors import ConfigError, ExitStatus, UsageError
+from awsmfa_profiles.errors import ConfigError, ExitStatus, UsageError, command_line
 from awsmfa_profiles.keys import (
     CREATED_SETTING,
     MAX_AGE_SETTING,
@@ -140,20 +139,17 @@ def _recorded_key_age(credentials: CredentialsFile, name: str, now: datetime) ->
 
 def _action(credentials: CredentialsFile, name: str, within: timedelta | None) -> str:
     """The command that fixes this profile, one that will not just fail in turn."""
-    quoted = shlex.quote(name)
     if not credentials.has_section(long_term_section(name)):
-        return f"awsmfa init {quoted}"
+        return command_line("init", name)
     if credentials.holds_long_term_keys(name):
-        return f"awsmfa doctor {quoted}"  # keys in both sections: doctor says which to keep
+        return command_line("doctor", name)  # keys in both sections: doctor says which to keep
     return refresh_command([name], within)
 
 
 def refresh_command(names: list[str], within: timedelta | None) -> str:
     """The refresh that check's verdict calls for, with the same --within when one was given."""
-    command = " ".join(["awsmfa refresh", *(shlex.quote(name) for name in names)])
-    if within is None:
-        return command
-    return f"{command} --within {int(within.total_seconds())}"
+    options = [] if within is None else [f"--within {int(within.total_seconds())}"]
+    return command_line("refresh", names, *options)
 
 
 def needing_a_code(results: list[ProfileStatus]) -> list[str]:

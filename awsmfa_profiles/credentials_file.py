@@ -10,14 +10,13 @@ from __future__ import annotations
 import copy
 import enum
 import re
-import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from awsmfa_profiles.durable import decode_text, read_regular_file, write_atomically
-from awsmfa_profiles.errors import ConfigError, UsageError
+from awsmfa_profiles.errors import ConfigError, UsageError, command_line
 from awsmfa_profiles.ini import DEFAULT_SECTION, IniError, Section, scan, split_lines
 from awsmfa_profiles.keys import LongTermKeys
 from awsmfa_profiles.session import (
@@ -203,7 +202,7 @@ class CredentialsFile:
             absent = "" if self.exists else " (the file does not exist)"
             raise ConfigError(
                 f"no [{section}] section in {self.path}{absent}{self._did_you_mean(name)}",
-                hint=f"Run `awsmfa init {shlex.quote(name)}`: it moves your keys there from "
+                hint=f"Run `{command_line('init', name)}`: it moves your keys there from "
                 f"[{name}], or asks for them.",
             )
         settings = {key: value.strip() for key, value in self.items(section).items()}
@@ -234,7 +233,7 @@ class CredentialsFile:
             f"no profile {name!r} in {self.path}{absent}: neither [{name}] "
             f"nor [{long_term_section(name)}] exists{self._did_you_mean(name)}",
             hint=f"Put your long-term keys in [{long_term_section(name)}], then run "
-            f"`awsmfa refresh {shlex.quote(name)}`.",
+            f"`{command_line('refresh', name)}`.",
         )
 
     def _did_you_mean(self, name: str) -> str:
@@ -261,17 +260,16 @@ class CredentialsFile:
         if conflict is None:
             return
         section = long_term_section(name)
-        quoted = shlex.quote(name)
         if conflict is KeysConflict.IN_BOTH:
             # A rename would make a second [NAME-long-term]; one of the two must go.
             hint = (
                 f"[{section}] holds keys too: keep the ones you use there, delete the "
-                f"[{name}] section, then run `awsmfa refresh {quoted}`."
+                f"[{name}] section, then run `{command_line('refresh', name)}`."
             )
         else:
             hint = (
                 f"Rename the section header [{name}] to [{section}] (or run "
-                f"`awsmfa init {quoted}`), then run `awsmfa refresh {quoted}`."
+                f"`{command_line('init', name)}`), then run `{command_line('refresh', name)}`."
             )
         raise ConfigError(
             f"[{name}] in {self.path} holds long-term keys (no session token); {refusing}",
@@ -292,7 +290,7 @@ class CredentialsFile:
             except ValueError as error:
                 raise ConfigError(
                     f"[{name}] in {self.path}: expiration {error}",
-                    hint=f"`awsmfa refresh {shlex.quote(name)}` replaces it.",
+                    hint=f"`{command_line('refresh', name)}` replaces it.",
                 ) from None
         return StoredSession(has_token=bool(token), expires_at=expires_at)
 
@@ -303,7 +301,7 @@ class CredentialsFile:
         if missing:
             raise ConfigError(
                 f"[{name}] in {self.path} has no {' and no '.join(missing)}",
-                hint=f"Run `awsmfa refresh {shlex.quote(name)} --force` to write a whole new "
+                hint=f"Run `{command_line('refresh', name, '--force')}` to write a whole new "
                 "session.",
             )
         expires_at = self.stored_session(name).expires_at

@@ -23,7 +23,7 @@ from awsmfa_profiles.credentials_file import (
     check_profile_name,
     long_term_section,
 )
-from awsmfa_profiles.errors import AwsError, AwsmfaError, ConfigError, UsageError
+from awsmfa_profiles.errors import AwsError, AwsmfaError, ConfigError, UsageError, command_line
 from awsmfa_profiles.keys import (
     CREATED_SETTING,
     DEFAULT_MAX_KEY_AGE,
@@ -156,7 +156,7 @@ def _credentials_file(path: Path, name: str) -> Generator[Finding, None, Credent
         yield Finding(
             Level.FAIL,
             f"no credentials file at {path}",
-            fix=f"awsmfa init {_quoted(name)}",
+            fix=f"{command_line('init', name)}",
         )
         yield from _modes(path)
         return None
@@ -224,13 +224,13 @@ def _long_term_keys(
                 Level.FAIL,
                 f"[{name}] holds long-term keys, but awsmfa reads them from [{section}]",
                 "refresh will not write a session over them",
-                f"awsmfa init {_quoted(name)}   (renames [{name}] to [{section}] in place)",
+                f"{command_line('init', name)}   (renames [{name}] to [{section}] in place)",
             )
         else:
             yield Finding(
                 Level.FAIL,
                 f"no [{section}] in {credentials.path}",
-                fix=f"awsmfa init {_quoted(name)}",
+                fix=f"{command_line('init', name)}",
             )
         return None
     try:
@@ -240,7 +240,7 @@ def _long_term_keys(
             Level.FAIL,
             error.message,
             fix=f"Add the missing key to [{section}], or delete the section and run "
-            f"`awsmfa init {_quoted(name)}`.",
+            f"`{command_line('init', name)}`.",
         )
         return None
     try:
@@ -445,13 +445,13 @@ def _source(
     credentials: CredentialsFile | None,
     kept: bool,
 ) -> Iterator[Finding]:
-    quoted = _quoted(source)
+    init, refresh = command_line("init", source), command_line("refresh", source)
     if kept:
         yield Finding(
             Level.INFO,
-            f"AWS not asked here: `awsmfa doctor {source}` checks the keys and MFA device "
-            "behind the session",
-            fix=f"awsmfa doctor {quoted}",
+            f"AWS not asked here: `{command_line('doctor', source)}` checks the keys and MFA "
+            "device behind the session",
+            fix=command_line("doctor", source),
         )
         return
     in_credentials = credentials is not None and credentials.has_section(source)
@@ -460,19 +460,19 @@ def _source(
             Level.FAIL,
             f"source_profile = {source} names no profile (in [profile {last.name}])",
             "SDKs stop with ProfileNotFound",
-            f"awsmfa init {quoted}   (then: awsmfa refresh {quoted})",
+            f"{init}   (then: {refresh})",
         )
     elif credentials is not None and credentials.holds_long_term_keys(source):
         yield Finding(
             Level.WARN,
             f"[{source}] holds long-term keys: the role is assumed with them, without MFA",
-            fix=f"awsmfa init {quoted}, then awsmfa refresh {quoted}",
+            fix=f"{init}, then {refresh}",
         )
     else:
         yield Finding(
             Level.WARN,
             f"[{source}] is not kept by awsmfa: there is no [{long_term_section(source)}]",
-            fix=f"awsmfa init {quoted}",
+            fix=init,
         )
 
 
@@ -685,7 +685,7 @@ def _access_key(
             fix = ""
             if signed_with == "keys" and error.aws_code == "AccessDenied":
                 fix = (
-                    f"awsmfa refresh {_quoted(profile.name)}, then run doctor again: where "
+                    f"{command_line('refresh', profile.name)}, then run doctor again: where "
                     "MFA is required, only an MFA session may list the keys"
                 )
             yield Finding(Level.INFO, f"access key not checked with AWS: {error.message}", fix=fix)
@@ -695,7 +695,7 @@ def _access_key(
             yield Finding(
                 Level.WARN,
                 f"a key rotation of [{section}] was interrupted ({rotate.NOTE_SETTING} is set)",
-                fix=f"awsmfa rotate {_quoted(profile.name)}   (finishes or undoes it)",
+                fix=f"{command_line('rotate', profile.name)}   (finishes or undoes it)",
             )
         return
     state = rotate.assess(profile.access_key_id, note, listed)
@@ -716,7 +716,7 @@ def _access_key(
             Level.WARN,
             f"a key rotation of [{section}] was interrupted",
             f"it {found}",
-            f"awsmfa rotate {_quoted(profile.name)}   (it will {remedy}{then})",
+            f"{command_line('rotate', profile.name)}   (it will {remedy}{then})",
         )
     for other in state.others:
         yield Finding(
@@ -819,7 +819,7 @@ def _age_finding(key_id: str, age: KeyAge, detail: str, profile: LongTermProfile
         Level.WARN,
         f"{title}: older than {describe_age(age.limit)}",
         detail,
-        f"awsmfa rotate {_quoted(profile.name)}   ({MAX_AGE_SETTING} in [{profile.section}] "
+        f"{command_line('rotate', profile.name)}   ({MAX_AGE_SETTING} in [{profile.section}] "
         "sets the age)",
     )
 
@@ -883,7 +883,7 @@ def _environment(env: DoctorEnvironment, credentials: CredentialsFile | None) ->
         waiting = credentials is not None and credentials.has_section(long_term_section(value))
         fix = f"unset {variable}"
         if waiting:
-            fix = f"awsmfa refresh {_quoted(value)}   (or: unset {variable})"
+            fix = f"{command_line('refresh', value)}   (or: unset {variable})"
         yield Finding(
             Level.WARN,
             f"{variable}={value} names a profile that is in neither file",
@@ -911,7 +911,7 @@ def _session(credentials: CredentialsFile, name: str, env: DoctorEnvironment) ->
         expires_at = credentials.stored_session(name).expires_at
     except ConfigError as error:
         # Like any other state of the session: information, which refresh puts right.
-        yield Finding(Level.INFO, error.message, fix=f"awsmfa refresh {_quoted(name)}")
+        yield Finding(Level.INFO, error.message, fix=f"{command_line('refresh', name)}")
         return
     now = env.now()
     try:
@@ -919,7 +919,7 @@ def _session(credentials: CredentialsFile, name: str, env: DoctorEnvironment) ->
     except ConfigError:
         within = credentials.session_kind(name).default_within  # reported above as a failure
     state = status(expires_at, now, within)
-    refresh = f"awsmfa refresh {_quoted(name)}"
+    refresh = f"{command_line('refresh', name)}"
     if expires_at is None:
         yield Finding(Level.INFO, f"[{name}] holds no session yet", fix=refresh)
     elif state is Status.EXPIRED:

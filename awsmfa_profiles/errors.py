@@ -4,6 +4,8 @@ and exit status in one place (cli/app.py)."""
 from __future__ import annotations
 
 import enum
+import shlex
+from collections.abc import Sequence
 
 
 class ExitStatus(enum.IntEnum):
@@ -109,3 +111,16 @@ class KeyRotationError(AwsmfaError):
 
 class Busy(AwsmfaError):
     """Another awsmfa run is doing the same long operation on the same file."""
+
+
+def command_line(command: str, names: str | Sequence[str], *options: str) -> str:
+    """The awsmfa command a message tells the user to run, ready to paste into a shell.
+
+    Profile names are shell-quoted (`awsmfa refresh 'y;id'`); when one starts with a dash,
+    the names come after `--`, options before it, so that none is read as an option.
+    """
+    listed = [names] if isinstance(names, str) else list(names)
+    quoted = [shlex.quote(name) for name in listed]
+    if any(name.startswith("-") for name in listed):
+        return " ".join(["awsmfa", command, *options, "--", *quoted])
+    return " ".join(["awsmfa", command, *quoted, *options])

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from awsmfa_profiles.dotenv import dotenv_quote, merge_dotenv
-from awsmfa_profiles.errors import ConfigError, SessionUnavailable, UsageError
+from awsmfa_profiles.errors import ConfigError, SessionUnavailable, UsageError, command_line
 from awsmfa_profiles.session import (
     Session,
     Status,
@@ -73,18 +73,18 @@ def current_session(name: str, *, credentials_path: Path, now: datetime) -> Curr
             raise SessionUnavailable(
                 f"[{name}] has a session token but no expiration, so awsmfa cannot tell "
                 "whether it is still valid; nothing was exported",
-                hint=f"Run `awsmfa refresh {shlex.quote(name)} --force` to write a new session.",
+                hint=f"Run `{command_line('refresh', name, '--force')}` to write a new session.",
             )
         raise SessionUnavailable(
             f"[{name}] holds no session yet; nothing was exported",
-            hint=f"Run `awsmfa refresh {shlex.quote(name)}` first.",
+            hint=f"Run `{command_line('refresh', name)}` first.",
         )
     assert expires_at is not None
     if state is Status.EXPIRED:
         raise SessionUnavailable(
             f"the session in [{name}] expired {describe_duration(now - expires_at)} ago, "
             f"at {format_expiration(expires_at)}; nothing was exported",
-            hint=f"Run `awsmfa refresh {shlex.quote(name)}`, then export again.",
+            hint=f"Run `{command_line('refresh', name)}`, then export again.",
         )
     return Current(credentials.session(name), state)
 

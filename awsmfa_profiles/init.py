@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import os
-import shlex
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from awsmfa_profiles.credentials_file import (
     long_term_section,
 )
 from awsmfa_profiles.durable import SECURE_MODE, locked
-from awsmfa_profiles.errors import AwsmfaError, ConfigError, SaveError, UsageError
+from awsmfa_profiles.errors import AwsmfaError, ConfigError, SaveError, UsageError, command_line
 from awsmfa_profiles.keys import CREATED_SETTING, LONG_TERM_PREFIX, is_temporary, mask
 from awsmfa_profiles.mfa import ChooseDevice, discover_device
 from awsmfa_profiles.session import format_expiration
@@ -84,7 +83,7 @@ def prepare(name: str, *, credentials_path: Path, ask_keys: AskKeys | None) -> P
             raise UsageError(
                 f"{found} in {credentials_path}, and there is no terminal to ask for the keys on",
                 hint=(
-                    f"Run `awsmfa init {shlex.quote(name)}` in a terminal, or add the section "
+                    f"Run `{command_line('init', name)}` in a terminal, or add the section "
                     "yourself:\n"
                     f"  [{section}]\n  aws_access_key_id = AKIA...\n  aws_secret_access_key = ..."
                 ),
@@ -97,7 +96,7 @@ def prepare(name: str, *, credentials_path: Path, ask_keys: AskKeys | None) -> P
         if _next_action(credentials, name) is not action:
             raise ConfigError(
                 f"{credentials_path} changed while awsmfa init was running; it was left as it is",
-                hint=f"Run `awsmfa init {shlex.quote(name)}` again.",
+                hint=f"Run `{command_line('init', name)}` again.",
             )
         if action is Action.RENAMED:
             credentials.rename_section(name, section)
@@ -188,7 +187,7 @@ def _next_action(credentials: CredentialsFile, name: str) -> Action:
                 "awsmfa init will not choose between them",
                 hint=(
                     f"Keep the keys you use in [{section}], delete the [{name}] section, "
-                    f"then run `awsmfa refresh {shlex.quote(name)}`."
+                    f"then run `{command_line('refresh', name)}`."
                 ),
             )
         return Action.READY
@@ -199,14 +198,14 @@ def _next_action(credentials: CredentialsFile, name: str) -> Action:
         raise ConfigError(
             f"[{name}] in {credentials.path} has aws_access_key_id but no aws_secret_access_key",
             hint=f"Add the secret access key to [{name}], then run "
-            f"`awsmfa init {shlex.quote(name)}` again.",
+            f"`{command_line('init', name)}` again.",
         )
     if is_temporary(key_id):
         raise ConfigError(
             f"[{name}] in {credentials.path} holds a temporary access key ({mask(key_id)}) "
             "without its session token, not long-term keys",
             hint=(
-                f"Delete the [{name}] section and run `awsmfa init {shlex.quote(name)}` again "
+                f"Delete the [{name}] section and run `{command_line('init', name)}` again "
                 "to enter "
                 f"an access key of your IAM user ({LONG_TERM_PREFIX}...)."
             ),

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from awsmfa_profiles.errors import ConfigError, UsageError
+from awsmfa_profiles.errors import ConfigError, UsageError, command_line
 
 if TYPE_CHECKING:
     from awsmfa_profiles.aws import Aws
@@ -160,5 +159,5 @@ def pick_device(
 def _naming_hint(profile: str) -> str:
     return (
         f"Name the device: aws_mfa_device = ARN in [{profile}-long-term], or "
-        f"`awsmfa refresh {shlex.quote(profile)} --device ARN`."
+        f"`{command_line('refresh', profile, '--device ARN')}`."
     )

@@ -26,6 +26,7 @@ from awsmfa_profiles.errors import (
     SaveError,
     UsageError,
     WriteFailed,
+    command_line,
 )
 from awsmfa_profiles.export import Format, current_session, read_output, write_output
 from awsmfa_profiles.keys import check_access_key_id
@@ -210,7 +211,7 @@ def plan(
     if options.code is None and mfa_process is None and env.ask_code is None:
         raise UsageError(
             "no MFA code: there is no terminal to ask on",
-            hint=f"Pass the code: awsmfa refresh {shlex.quote(name)} --code 123456, "
+            hint=f"Pass the code: {command_line('refresh', name, '--code 123456')}, "
             f"or set mfa_process = COMMAND in [{profile.section}].",
         )
     device = options.device or _configured_device(profile, config, env.config_path)
@@ -287,8 +288,8 @@ def update_dotenv(
     try:
         return write_output(path, session, Format.DOTENV, aws_files=(credentials_path, config_path))
     except AwsmfaError as error:
-        retry = (
-            f"awsmfa export {shlex.quote(name)} --format dotenv --output {shlex.quote(str(path))}"
+        retry = command_line(
+            "export", name, "--format dotenv", f"--output {shlex.quote(str(path))}"
         )
         again = (
             f"Once it can be written, `{retry}` updates it from {credentials_path}; "
@@ -322,8 +323,8 @@ def _refuse_role_profile(name: str, config_path: Path) -> None:
     raise ConfigError(
         f"[profile {name}] in {config_path} is a role profile: SDKs assume {role.role_arn} "
         f"themselves, with the credentials of [{source}]",
-        hint=f"Refresh the session it rides on: awsmfa refresh {shlex.quote(source)} "
-        f"(`awsmfa doctor {shlex.quote(name)}` explains the profile).",
+        hint=f"Refresh the session it rides on: {command_line('refresh', source)} "
+        f"(`{command_line('doctor', name)}` explains the profile).",
     )
 
 

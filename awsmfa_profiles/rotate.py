@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import enum
 import re
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -46,6 +45,7 @@ from awsmfa_profiles.errors import (
     SaveError,
     UsageError,
     WriteFailed,
+    command_line,
 )
 from awsmfa_profiles.keys import (
     CREATED_SETTING,
@@ -408,7 +408,7 @@ def _refuse_unless_rotatable(
     state: KeyState, profile: LongTermProfile, user_name: str, credentials: CredentialsFile
 ) -> AccessKeyInfo:
     key = mask(profile.access_key_id)
-    quoted = shlex.quote(profile.name)
+    again = command_line("rotate", profile.name)
     path = credentials.path
     if state.in_file is None:
         listed = ", ".join(mask(other.access_key_id) for other in state.others) or "none"
@@ -434,7 +434,7 @@ def _refuse_unless_rotatable(
             "for a new one. Nothing was changed",
             hint="Put one of the two keys in all those sections, delete the other in the IAM "
             f"console (Users > {user_name} > Security credentials), then run "
-            f"`awsmfa rotate {quoted}` again.",
+            f"`{again}` again.",
         )
     if state.others:
         others = " and ".join(
@@ -446,7 +446,7 @@ def _refuse_unless_rotatable(
             f"[{profile.section}] of {path}, and {others}, which is not in the file; IAM "
             "allows two, so there is no room for a new one. Nothing was changed",
             hint=f"If nothing uses {others} any more, delete it (IAM console > Users > "
-            f"{user_name} > Security credentials), then run `awsmfa rotate {quoted}` again.",
+            f"{user_name} > Security credentials), then run `{again}` again.",
         )
     return state.in_file
 
@@ -510,7 +510,7 @@ def _create(plan: Plan, context: _Context, env: RotateEnvironment) -> NewAccessK
             raise AwsError(
                 f"{error.message}; AWS may or may not have created a new key, and "
                 f"[{plan.section}] still holds {mask(plan.current.access_key_id)}",
-                hint=f"Run `awsmfa rotate {shlex.quote(plan.name)}` again: it deletes a key "
+                hint=f"Run `{command_line('rotate', plan.name)}` again: it deletes a key "
                 "this run left.",
             ) from None
         _remove_note_after_failure(plan, env)
@@ -518,7 +518,7 @@ def _create(plan: Plan, context: _Context, env: RotateEnvironment) -> NewAccessK
             raise KeyRotationError(
                 f"IAM user {plan.user_name} already has two access keys (LimitExceeded): "
                 "one was created since awsmfa listed them. Nothing was changed",
-                hint=f"`awsmfa doctor {shlex.quote(plan.name)}` names the key that is not "
+                hint=f"`{command_line('doctor', plan.name)}` names the key that is not "
                 "in the file.",
             ) from None
         raise AwsError(f"{error.message}; nothing was changed", hint=error.hint) from None
@@ -582,7 +582,7 @@ def _undone(
         return kind(
             f"{error.message}; {kept}, and the new key {mask(new.access_key_id)} could not "
             f"be deleted ({failure.message})",
-            hint=f"`awsmfa rotate {shlex.quote(plan.name)}` deletes it and tries again.",
+            hint=f"`{command_line('rotate', plan.name)}` deletes it and tries again.",
         )
     env.progress(Progress(Step.DELETED_ORPHAN, new.access_key_id))
     _remove_note_after_failure(plan, env)
@@ -621,7 +621,7 @@ def _retire(
         )
         raise KeyRotationError(
             f"{saved}{mask(key_id)} could not be {done}: {error.message}",
-            hint=f"`awsmfa rotate {shlex.quote(plan.name)}` finishes the job; or delete "
+            hint=f"`{command_line('rotate', plan.name)}` finishes the job; or delete "
             f"{mask(key_id)} in the IAM console.",
         ) from None
 
@@ -657,7 +657,7 @@ def _remove_note(plan: Plan, env: RotateEnvironment, *, expect_key: str) -> None
         raise SaveError(
             f"the rotation is done, but the note {NOTE_SETTING} stays in [{plan.section}]: "
             f"{error.message}",
-            hint=f"Delete that line, or run `awsmfa rotate {shlex.quote(plan.name)}` once "
+            hint=f"Delete that line, or run `{command_line('rotate', plan.name)}` once "
             "the file can be written.",
         ) from None
     env.progress(Progress(Step.NOTE_REMOVED))
@@ -682,5 +682,5 @@ def _interrupted(plan: Plan) -> str:
         held = plan.current.access_key_id
     return (
         f"interrupted; [{plan.section}] holds {mask(held)}, which works; "
-        f"`awsmfa rotate {shlex.quote(plan.name)}` finishes or undoes what was begun"
+        f"`{command_line('rotate', plan.name)}` finishes or undoes what was begun"
     )

@@ -927,3 +927,27 @@ def test_a_relay_that_fails_does_not_stop_the_command() -> None:
     # More than a pipe holds: unread, the command would block until the timeout.
     command = "echo 'Touch your YubiKey...' >&2; head -c 300000 /dev/zero >&2 && echo 123456"
     assert run_mfa_process(command, relay=broken, timeout=10) == "123456"
+
+
+def test_hints_for_a_name_with_a_leading_dash_can_be_run(credentials_file: Path) -> None:
+    credentials_file.write_text(
+        "[-dev-long-term]\naws_access_key_id = AKIAEXAMPLE000000001\naws_secret_access_key = s\n"
+    )
+    checked = run_cli("check")
+    assert "  run: awsmfa refresh -- -dev" in checked.stdout.splitlines()
+    assert "`awsmfa refresh -- -dev`" in run_cli("export", "--", "-dev").stderr
+    hinted = run_cli("refresh", "--device", DEVICE, "--", "-dev").stderr
+    assert "awsmfa refresh --code 123456 -- -dev" in hinted
+    # What the hint says parses as it says: this one gets as far as asking AWS.
+    ran = run_cli(
+        "refresh",
+        "--device",
+        DEVICE,
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "--code",
+        "123456",
+        "--",
+        "-dev",
+    )
+    assert ran.exit_code == 1 and "could not reach AWS" in ran.stderr, ran.output

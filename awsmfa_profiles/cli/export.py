@@ -3,7 +3,6 @@ credential_process. Offline."""
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ import typer
 from awsmfa_profiles.cli import defaults
 from awsmfa_profiles.cli.params import Profile, option
 from awsmfa_profiles.cli.render import describe_expiry, note, say, tightened
+from awsmfa_profiles.errors import command_line
 from awsmfa_profiles.session import Status, describe_duration, format_expiration
 
 
@@ -47,7 +47,7 @@ def export_session(
     if current.status is Status.EXPIRING:
         note(
             f"awsmfa: [{name}] expires in {describe_duration(expires_at - now)}, at "
-            f"{format_expiration(expires_at)}; `awsmfa refresh {shlex.quote(name)}` renews it."
+            f"{format_expiration(expires_at)}; `{command_line('refresh', name)}` renews it."
         )
     if output is None:
         say(render(current.session, chosen), newline=False)

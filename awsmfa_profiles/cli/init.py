@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import shlex
 from typing import Annotated
 
 import typer
@@ -11,7 +10,7 @@ import typer
 from awsmfa_profiles.cli import defaults, prompts
 from awsmfa_profiles.cli.params import EndpointUrl, Profile, Region, Timeout, aws_timeout
 from awsmfa_profiles.cli.render import note, say, tightened
-from awsmfa_profiles.errors import Interrupted
+from awsmfa_profiles.errors import Interrupted, command_line
 
 
 def init(
@@ -81,7 +80,7 @@ def init(
             note(f"Could not look up the MFA device: {found.reason}")
             if found.hint:
                 note(found.hint)
-            note(f"The keys are saved; `awsmfa doctor {shlex.quote(name)}` checks the setup.")
+            note(f"The keys are saved; `{command_line('doctor', name)}` checks the setup.")
         elif found.recorded:
             note(f"Recorded MFA device {found.device} as aws_mfa_device in [{prepared.section}].")
             if found.key_created is not None:
@@ -92,4 +91,4 @@ def init(
                 )
         else:
             note(f"MFA device {found.device}, as named in your files.")
-    say(f"Next: awsmfa refresh {shlex.quote(name)}")
+    say(f"Next: {command_line('refresh', name)}")

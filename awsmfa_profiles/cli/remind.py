@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import sys
 from typing import Annotated
@@ -13,7 +12,7 @@ import typer
 from awsmfa_profiles.cli import defaults
 from awsmfa_profiles.cli.params import ProfileNames, option
 from awsmfa_profiles.cli.render import note, say
-from awsmfa_profiles.errors import UsageError
+from awsmfa_profiles.errors import UsageError, command_line
 
 
 def remind(
@@ -70,7 +69,7 @@ def remind(
     for unknown in crontab.unknown_profiles(profiles, credentials_path):
         note(
             f"Note: there is no [{unknown}] or [{unknown}-long-term] yet: until "
-            f"`awsmfa init {shlex.quote(unknown)}` is run, the daily check will fail with "
+            f"`{command_line('init', unknown)}` is run, the daily check will fail with "
             "an error (shown as a notification). A typo? Check the name."
         )
     if not install:

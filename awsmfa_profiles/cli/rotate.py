@@ -3,7 +3,6 @@ deactivated and deleted."""
 
 from __future__ import annotations
 
-import shlex
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,7 +10,7 @@ import typer
 from awsmfa_profiles.cli import defaults, prompts, render
 from awsmfa_profiles.cli.params import Code, EndpointUrl, Profile, Region
 from awsmfa_profiles.cli.render import note, say
-from awsmfa_profiles.errors import ExitStatus, UsageError
+from awsmfa_profiles.errors import ExitStatus, UsageError, command_line
 
 if TYPE_CHECKING:
     from awsmfa_profiles.rotate import Plan, Progress
@@ -48,7 +47,7 @@ def rotate(
         raise UsageError(
             "awsmfa rotate asks before it changes your keys, and there is no terminal to ask on",
             hint=f"Pass --yes to rotate without asking, or see what it would do first: "
-            f"awsmfa rotate {shlex.quote(name)} --dry-run",
+            f"{command_line('rotate', name, '--dry-run')}",
         )
     section = f"{name}-long-term"
     credentials_path = defaults.credentials_path()
