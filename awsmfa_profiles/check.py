@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,8 @@ from awsmfa_profiles.keys import (
 )
 from awsmfa_profiles.session import Status, parse_expiration, status
 from awsmfa_profiles.settings import profile_margin
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -88,10 +91,16 @@ def _odd_section(credentials_path: Path, name: str) -> ProfileStatus | None:
             Status.ERROR,
             None,
             None,
-            problem=f"[{long_term_section(name)}] in {credentials_path}: {error.message}. "
-            f"{error.hint}",
+            problem=f"[{printable(long_term_section(name))}] in {credentials_path}: "
+            f"{error.message}. {error.hint}",
         )
     return None
+
+
+def printable(text: str) -> str:
+    """`text` with control characters escaped (`\\x1b`): a name read from the file must not
+    drive the terminal it is printed on."""
+    return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
 
 
 def _check_one(

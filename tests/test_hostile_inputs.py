@@ -951,3 +951,30 @@ def test_hints_for_a_name_with_a_leading_dash_can_be_run(credentials_file: Path)
         "-dev",
     )
     assert ran.exit_code == 1 and "could not reach AWS" in ran.stderr, ran.output
+
+
+def test_a_section_name_cannot_drive_the_terminal(credentials_file: Path) -> None:
+    credentials_file.write_text(
+        valid_profile("good")
+        + "[\x1b]0;pwned\x07-long-term]\naws_access_key_id = AKIAEXAMPLE000000003\n"
+        "aws_secret_access_key = s\n"
+    )
+    result = run_cli("check")
+    assert result.exit_code == 2, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b]0;pwned\\x07" in result.stdout
+
+
+def test_an_interrupt_after_init_recorded_the_device_says_so(
+    aws: FakeAws, user: IamUser, credentials_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    credentials_file.write_text(
+        f"[dev]\naws_access_key_id = {user.access_key_id}\n"
+        f"aws_secret_access_key = {user.secret_access_key}\n"
+    )
+    interrupt_after_the_rename(monkeypatch, on_call=2)  # the device's save, after the rename
+    result = run_cli("init", "dev")
+    assert result.exit_code == 130, result.output
+    assert f"aws_mfa_device = {user.device}" in credentials_file.read_text()
+    assert "the first refresh will look up" not in result.stderr
+    assert "the MFA device are saved" in result.stderr

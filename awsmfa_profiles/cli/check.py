@@ -44,7 +44,7 @@ def check(
     """Report each session offline: valid, expiring, expired or missing. Exit 1 if any
     needs a refresh."""
     from awsmfa_profiles.check import check as run_check
-    from awsmfa_profiles.check import needing_a_code, refresh_command, worst
+    from awsmfa_profiles.check import needing_a_code, printable, refresh_command, worst
 
     now = defaults.utc_now()
     margin = duration(within, "--within")
@@ -64,7 +64,7 @@ def check(
     if as_json:
         say_json([check_entry(result) for result in results])
     elif outcome != ExitStatus.OK or not quiet:
-        width = max(len(result.profile) for result in results)
+        width = max(len(printable(result.profile)) for result in results)
         for result in results:
             say(status_line(result, width, now))
         for result in results:

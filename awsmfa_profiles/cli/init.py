@@ -10,6 +10,7 @@ import typer
 from awsmfa_profiles.cli import defaults, prompts
 from awsmfa_profiles.cli.params import EndpointUrl, Profile, Region, Timeout, aws_timeout
 from awsmfa_profiles.cli.render import note, say, tightened
+from awsmfa_profiles.durable import replaced_files
 from awsmfa_profiles.errors import Interrupted, command_line
 
 
@@ -73,8 +74,12 @@ def init(
                 choose=prompts.choose_device if interactive else None,
             )
         except (KeyboardInterrupt, EOFError):
+            saves = len(replaced_files())  # the keys' save, then perhaps the device's
             raise Interrupted(
-                "interrupted; the keys are saved, and the first refresh will look up the MFA device"
+                "interrupted; the keys and the MFA device are saved"
+                if saves > 1
+                else "interrupted; the keys are saved, and the first refresh will look up the "
+                "MFA device"
             ) from None
         if not isinstance(found, DeviceKnown):
             note(f"Could not look up the MFA device: {found.reason}")

@@ -117,7 +117,10 @@ def check_entry(result: ProfileStatus) -> dict[str, object]:
 
 def status_line(result: ProfileStatus, width: int, now: datetime) -> str:
     """One profile of `check`, its name padded to `width`."""
-    label, state, expires_at = result.profile.ljust(width), result.status, result.expires_at
+    from awsmfa_profiles.check import printable
+
+    label = printable(result.profile).ljust(width)
+    state, expires_at = result.status, result.expires_at
     if result.problem:
         return f"{label}  {state.value:<8}  {result.problem}"
     if expires_at is None:
