@@ -35,7 +35,7 @@ from awsmfa_profiles.credentials_file import (
     check_profile_name,
     long_term_section,
 )
-from awsmfa_profiles.durable import held_alone, locked
+from awsmfa_profiles.durable import check_writable, held_alone, locked
 from awsmfa_profiles.errors import (
     AwsError,
     AwsmfaError,
@@ -57,6 +57,7 @@ from awsmfa_profiles.keys import (
     mask,
 )
 from awsmfa_profiles.mfa import AskCode, ChooseDevice, user_name_from_arn
+from awsmfa_profiles.mfa_process import Relay
 from awsmfa_profiles.refresh import (
     Environment,
     Refreshed,
@@ -268,6 +269,7 @@ class RotateEnvironment:
     confirm: Callable[[Plan], bool] | None = None  # None: go ahead without asking (--yes)
     ask_code: AskCode | None = None  # None: no terminal to ask on
     choose_device: ChooseDevice | None = None
+    relay_process_stderr: Relay | None = None  # mfa_process's stderr, as it comes
 
 
 @dataclass(frozen=True)
@@ -287,6 +289,8 @@ def rotate(
     credentials.refuse_long_term_keys(name, refusing="awsmfa will not overwrite them")
     profile = credentials.long_term(name)
     _check_rotatable(profile, credentials.path)
+    # The new key exists only in IAM until the file holds it: the file must be writable.
+    check_writable(env.credentials_path)
     with held_alone(env.credentials_path, LOCK_PURPOSE):
         # IAM lets a user with MFA enforced manage keys only from an MFA session.
         refreshed = refresh(
@@ -301,6 +305,7 @@ def rotate(
                 connect=env.connect,
                 ask_code=env.ask_code,
                 choose_device=env.choose_device,
+                relay_process_stderr=env.relay_process_stderr,
             ),
         )
         plan, context = _plan(name, options, env, refreshed)

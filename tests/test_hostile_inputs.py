@@ -978,3 +978,31 @@ def test_an_interrupt_after_init_recorded_the_device_says_so(
     assert f"aws_mfa_device = {user.device}" in credentials_file.read_text()
     assert "the first refresh will look up" not in result.stderr
     assert "the MFA device are saved" in result.stderr
+
+
+# rotate, which main gained meanwhile, makes a key before it writes: the same checks apply.
+
+
+@pytest.fixture
+def ready_to_rotate(aws: FakeAws, user: IamUser, credentials_file: Path) -> None:
+    credentials_file.write_text(long_term_text(user, extra=f"aws_mfa_device = {user.device}\n"))
+    assert run_cli("refresh", "dev", "--code", "123456").exit_code == 0
+    aws.calls.clear()
+
+
+@pytest.mark.usefixtures("ready_to_rotate")
+def test_rotate_makes_no_key_it_could_not_save(aws: FakeAws, credentials_file: Path) -> None:
+    before = credentials_file.read_bytes()
+    with unwritable(credentials_file.parent):
+        result = run_cli("rotate", "dev", "--yes")
+    assert result.exit_code == 2, result.output
+    assert "CreateAccessKey" not in aws.requests
+    assert credentials_file.read_bytes() == before
+
+
+@pytest.mark.usefixtures("ready_to_rotate")
+def test_rotate_takes_the_deadline_too(aws: FakeAws) -> None:
+    result = run_cli("rotate", "dev", "--yes", env={"AWSMFA_TIMEOUT": "never"})
+    assert result.exit_code == 2, result.output
+    assert "AWSMFA_TIMEOUT" in result.stderr
+    assert aws.requests == []

@@ -517,8 +517,10 @@ def test_a_failed_write_of_the_new_key_deletes_it(
     writes: list[int] = []
 
     def full_disk_on_the_second_write(*args: object, **kwargs: object) -> tuple[int, str]:
+        # The first temporary file is the check that the file can be written at all,
+        # made before any key; the second write is the one that records the new key.
         writes.append(1)
-        if len(writes) == 2:
+        if len(writes) == 3:
             raise OSError(28, "No space left on device")
         return real_mkstemp(*args, **kwargs)  # type: ignore[call-overload,no-any-return]
 

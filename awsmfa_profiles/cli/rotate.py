@@ -3,13 +3,14 @@ deactivated and deleted."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from awsmfa_profiles.cli import defaults, prompts, render
-from awsmfa_profiles.cli.params import Code, EndpointUrl, Profile, Region
-from awsmfa_profiles.cli.render import note, say
+from awsmfa_profiles.cli.params import Code, EndpointUrl, Profile, Region, Timeout, aws_timeout
+from awsmfa_profiles.cli.render import note, relay, say
 from awsmfa_profiles.errors import ExitStatus, UsageError, command_line
 
 if TYPE_CHECKING:
@@ -28,11 +29,12 @@ def rotate(
     code: Code = None,
     region: Region = None,
     endpoint_url: EndpointUrl = None,
+    timeout: Timeout = None,
 ) -> int:
     """Replace the long-term access key in [NAME-long-term]: create a new one, check that
     AWS accepts it, save it, then deactivate and delete the old one."""
     from awsmfa_profiles import mfa
-    from awsmfa_profiles.aws import connect
+    from awsmfa_profiles.aws import connect as connect_to_aws
     from awsmfa_profiles.refresh import Refreshed
     from awsmfa_profiles.rotate import (
         Declined,
@@ -41,6 +43,9 @@ def rotate(
         RotateOptions,
     )
     from awsmfa_profiles.rotate import rotate as run_rotate
+
+    # Resolved first: a bad value is refused before anything is read or sent.
+    connect = functools.partial(connect_to_aws, timeout=aws_timeout(timeout))
 
     interactive = defaults.interactive()
     if not (yes or dry_run or interactive):
@@ -82,6 +87,7 @@ def rotate(
             now=defaults.utc_now,
             connect=connect,
             sleep=defaults.sleep,
+            relay_process_stderr=relay,
             progress=progress,
             confirm=confirm,
             ask_code=prompts.ask_code if interactive else None,
