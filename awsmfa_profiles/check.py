@@ -112,6 +112,17 @@ def _check_one(
 ) -> ProfileStatus:
     action = _action(credentials, name, within)
     age = _recorded_key_age(credentials, name, now)
+    if credentials.holds_long_term_keys(name):
+        # Keys a user put there by hand are not a session that was never refreshed.
+        return ProfileStatus(
+            name,
+            Status.MISSING,
+            None,
+            None,
+            problem=f"[{name}] holds long-term keys, not a session",
+            action=action,
+            key_age=age,
+        )
     try:
         expires_at = credentials.stored_session(name).expires_at
     except ConfigError as error:

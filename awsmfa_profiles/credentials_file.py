@@ -39,6 +39,7 @@ _OPTION_PREFIX = re.compile(r"\s*[^=:\s][^=:]*?(\s*)([=:])(\s*)")
 _VALUE_START = re.compile(r"[^=:\s][^=:\n]*?(?P<before>[ \t]*)[=:](?P<after>[ \t]*)")
 # Brackets and line breaks cannot be written into a [section] header and read back.
 _NOT_IN_NAME = re.compile(r"[\[\]\x00-\x1f\x7f]")
+_PROFILES_LISTED = 8
 
 
 _PLACEHOLDER_SESSION = Session(
@@ -200,10 +201,10 @@ class CredentialsFile:
         section = long_term_section(name)
         if not self.has_section(section):
             absent = "" if self.exists else " (the file does not exist)"
+            close = self.close_profiles(name)
             raise ConfigError(
-                f"no [{section}] section in {self.path}{absent}{self._did_you_mean(name)}",
-                hint=f"Run `{command_line('init', name)}`: it moves your keys there from "
-                f"[{name}], or asks for them.",
+                f"no [{section}] section in {self.path}{absent}{self._suggestion(name, close)}",
+                hint=_use_instead(close) if close else self._setup_hint(name),
             )
         settings = {key: value.strip() for key, value in self.items(section).items()}
         access_key_id = settings.pop("aws_access_key_id", "")
@@ -229,18 +230,44 @@ class CredentialsFile:
         if self.has_section(name) or self.has_section(long_term_section(name)):
             return
         absent = "" if self.exists else " (the file does not exist)"
+        close = self.close_profiles(name)
         raise ConfigError(
             f"no profile {name!r} in {self.path}{absent}: neither [{name}] "
-            f"nor [{long_term_section(name)}] exists{self._did_you_mean(name)}",
-            hint=f"Put your long-term keys in [{long_term_section(name)}], then run "
-            f"`{command_line('refresh', name)}`.",
+            f"nor [{long_term_section(name)}] exists{self._suggestion(name, close)}",
+            hint=_use_instead(close)
+            if close
+            else f"{self._setup_hint(name)} Then run `{command_line('refresh', name)}`.",
         )
 
-    def _did_you_mean(self, name: str) -> str:
+    def close_profiles(self, name: str) -> list[str]:
+        """Profiles whose name is close to `name`: what a typo most likely meant."""
         import difflib
 
-        close = difflib.get_close_matches(name, self.long_term_profiles(), n=3, cutoff=0.7)
-        return f"; did you mean {' or '.join(close)}?" if close else ""
+        return difflib.get_close_matches(name, self.long_term_profiles(), n=3, cutoff=0.7)
+
+    def _suggestion(self, name: str, close: list[str]) -> str:
+        if close:
+            return f"; did you mean {' or '.join(close)}?"
+        others = [profile for profile in self.long_term_profiles() if profile != name]
+        if not others:
+            return ""
+        shown = ", ".join(others[:_PROFILES_LISTED])
+        return f"; its profiles: {shown}{', ...' if len(others) > _PROFILES_LISTED else ''}"
+
+    def _setup_hint(self, name: str) -> str:
+        """What `awsmfa init NAME` would do with this file, as it is now."""
+        init = f"Run `{command_line('init', name)}`"
+        section = long_term_section(name)
+        if not self.exists:
+            return f"{init}: it creates {self.path} and asks for your long-term keys."
+        if self.holds_long_term_keys(name):
+            return f"{init}: it renames [{name}] to [{section}], where awsmfa reads the keys."
+        if self.get(name, "aws_session_token"):
+            return (
+                f"[{name}] holds a session, but there are no long-term keys to renew it from. "
+                f"{init}: it asks for your long-term keys and keeps the session."
+            )
+        return f"{init}: it asks for your long-term keys and adds [{section}]."
 
     def session_kind(self, name: str) -> SessionKind:
         """A role session when [NAME-long-term] names a role, else a plain MFA session."""
@@ -525,6 +552,12 @@ def read_text(path: Path) -> tuple[str, bool, int | None]:
             hint="Save the file with LF or CRLF line endings.",
         )
     return decode_text(data, path), True, mode
+
+
+def _use_instead(close: list[str]) -> str:
+    if len(close) == 1:
+        return f"[{long_term_section(close[0])}] holds the keys of {close[0]}: name that profile."
+    return "Name one of those profiles."
 
 
 def _config_error(error: IniError, path: Path) -> ConfigError:

@@ -126,7 +126,9 @@ def _checks(name: str, env: DoctorEnvironment) -> Iterator[Finding]:
         yield from _access_key(env, credentials, profile, asked)
     yield from _environment(env, credentials)
     if credentials is not None:
-        yield from _session(credentials, name, env)
+        # A refresh is offered as the fix only where it can work.
+        renewable = profile is not None and credentials.keys_conflict(name) is None
+        yield from _session(credentials, name, env, renewable=renewable)
 
 
 def failed(findings: list[Finding]) -> bool:
@@ -227,11 +229,15 @@ def _long_term_keys(
                 f"{command_line('init', name)}   (renames [{name}] to [{section}] in place)",
             )
         else:
-            yield Finding(
-                Level.FAIL,
-                f"no [{section}] in {credentials.path}",
-                fix=f"{command_line('init', name)}",
-            )
+            close = credentials.close_profiles(name)
+            others = [profile for profile in credentials.long_term_profiles() if profile != name]
+            if close:
+                detail = f"did you mean {' or '.join(close)}?"
+                fix = command_line("doctor", close[0])
+            else:
+                detail = f"its profiles: {', '.join(others)}" if others else ""
+                fix = command_line("init", name)
+            yield Finding(Level.FAIL, f"no [{section}] in {credentials.path}", detail, fix)
         return None
     try:
         profile = credentials.long_term(name)
@@ -906,12 +912,15 @@ def _profile_exists(name: str, config_path: Path, credentials: CredentialsFile |
         return False
 
 
-def _session(credentials: CredentialsFile, name: str, env: DoctorEnvironment) -> Iterator[Finding]:
+def _session(
+    credentials: CredentialsFile, name: str, env: DoctorEnvironment, *, renewable: bool
+) -> Iterator[Finding]:
+    refresh = command_line("refresh", name) if renewable else ""
     try:
         expires_at = credentials.stored_session(name).expires_at
     except ConfigError as error:
         # Like any other state of the session: information, which refresh puts right.
-        yield Finding(Level.INFO, error.message, fix=f"{command_line('refresh', name)}")
+        yield Finding(Level.INFO, error.message, fix=refresh)
         return
     now = env.now()
     try:
@@ -919,7 +928,6 @@ def _session(credentials: CredentialsFile, name: str, env: DoctorEnvironment) ->
     except ConfigError:
         within = credentials.session_kind(name).default_within  # reported above as a failure
     state = status(expires_at, now, within)
-    refresh = f"{command_line('refresh', name)}"
     if expires_at is None:
         yield Finding(Level.INFO, f"[{name}] holds no session yet", fix=refresh)
     elif state is Status.EXPIRED:

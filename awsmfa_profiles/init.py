@@ -33,8 +33,9 @@ class NewKeys:
     secret_access_key: str = field(repr=False)
 
 
-# Asks for the keys on the terminal; each value already passed the checks below.
-AskKeys = Callable[[], NewKeys]
+# Asks for the keys on the terminal; each value already passed the checks below. It is
+# given the existing profiles whose names are close to the new one: a typo, perhaps.
+AskKeys = Callable[[list[str]], NewKeys]
 
 
 class Action(enum.Enum):
@@ -74,14 +75,17 @@ def prepare(name: str, *, credentials_path: Path, ask_keys: AskKeys | None) -> P
     action = _next_action(credentials, name)
     keys = None
     if action is Action.WRITTEN:
+        close = [] if credentials.has_section(name) else credentials.close_profiles(name)
         if ask_keys is None:
             found = (
                 f"[{name}] holds no long-term keys and [{section}] is not"
                 if credentials.has_section(name)
                 else f"neither [{name}] nor [{section}] is"
             )
+            meant = f" (did you mean {' or '.join(close)}?)" if close else ""
             raise UsageError(
-                f"{found} in {credentials_path}, and there is no terminal to ask for the keys on",
+                f"{found} in {credentials_path}{meant}, and there is no terminal to ask for "
+                "the keys on",
                 hint=(
                     f"Run `{command_line('init', name)}` in a terminal, or add the section "
                     "yourself:\n"
@@ -89,7 +93,7 @@ def prepare(name: str, *, credentials_path: Path, ask_keys: AskKeys | None) -> P
                 ),
             )
         # Asked before the lock is taken: a refresh elsewhere need not wait for typing.
-        keys = ask_keys()
+        keys = ask_keys(close)
     created, tightened_directory = _private_directory(credentials_path.parent)
     with locked(credentials_path):
         credentials = CredentialsFile.load(credentials_path)

@@ -11,6 +11,15 @@ from awsmfa_profiles.errors import ConfigError, UsageError, command_line
 if TYPE_CHECKING:
     from awsmfa_profiles.aws import Aws
 
+# What works where the STS API cannot: the console signs in with a passkey, and the AWS
+# CLI (v2.32 and later) can take its credentials from there.
+INSTEAD_OF_FIDO = (
+    "Passkeys work in the console: `aws login` (AWS CLI v2.32 or later) signs the CLI and "
+    "SDKs in through it. For awsmfa, add a virtual MFA device (an authenticator app) or a "
+    "hardware TOTP token: IAM console > Users > your user > Security credentials > "
+    "Assign MFA device."
+)
+
 # Picks one of several usable devices; the CLI asks on the terminal.
 ChooseDevice = Callable[[list[str]], str]
 # Asked for a code for `device`; `problem` says why the previous one was not taken.
@@ -19,6 +28,9 @@ AskCode = Callable[[str, "str | None"], str]
 # ASCII only: \d and \w also match the digits and letters of other scripts, which an
 # input method can produce and AWS refuses.
 _CODE = re.compile(r"\d{6}", re.ASCII)
+# Google and Microsoft Authenticator show a code as `155 925`; people type it so, or with
+# a dash. A command (mfa_process) must still print the bare 6 digits.
+_TYPED_CODE = re.compile(r"(\d{3})[ -]?(\d{3})", re.ASCII)
 # Any partition (aws, aws-cn, aws-us-gov, ...); IAM paths allowed in the device name.
 _DEVICE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:mfa/[\w+=,.@/-]+", re.ASCII)
 _ROLE_ARN = re.compile(
@@ -31,12 +43,18 @@ _SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
 _EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
 
 
+def typed_code(text: str) -> str | None:
+    """The 6 digits of a code as a person types it (`155925`, `155 925`, `155-925`)."""
+    match = _TYPED_CODE.fullmatch(text.strip())
+    return None if match is None else match.group(1) + match.group(2)
+
+
 def check_code(text: str) -> str:
-    code = text.strip()
-    if not _CODE.fullmatch(code):
+    code = typed_code(text)
+    if code is None:
         raise UsageError(
             "an MFA code is exactly 6 digits, as your authenticator shows it",
-            hint="Pass it as --code 123456, without spaces.",
+            hint="Pass it as --code 123456 (or --code '123 456').",
         )
     return code
 
@@ -132,10 +150,7 @@ def pick_device(
     if not usable and devices:
         raise ConfigError(
             f"{who} has only FIDO security keys or passkeys, which the STS API cannot use",
-            hint=(
-                "Add a virtual MFA device (an authenticator app) or a hardware TOTP token: "
-                "IAM console > Users > your user > Security credentials > Assign MFA device."
-            ),
+            hint=INSTEAD_OF_FIDO,
         )
     if not usable:
         raise ConfigError(

@@ -463,8 +463,12 @@ def test_the_session_is_information(
 
 
 def test_an_unreadable_expiration_is_information_with_the_fix(credentials_file: Path) -> None:
-    private(credentials_file, "[dev]\naws_session_token = t\nexpiration = soon\n")
-    result = run_cli("doctor", "dev")
+    private(
+        credentials_file,
+        "[dev-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n"
+        "[dev]\naws_session_token = t\nexpiration = soon\n",
+    )
+    result = run_cli("doctor", "dev", "--endpoint-url", UNREACHABLE)
     assert line_with(result, "info  [dev] in")
     assert "is not an ISO 8601 time" in result.stdout
     assert fix_after(result, "is not an ISO 8601 time") == "awsmfa refresh dev"

@@ -465,7 +465,7 @@ def test_a_file_changed_while_keys_are_typed_is_left_alone(credentials_file: Pat
 
     credentials_file.write_text("[other]\nk = v\n")
 
-    def typed_while_someone_else_wrote() -> NewKeys:
+    def typed_while_someone_else_wrote(close: list[str]) -> NewKeys:
         credentials_file.write_text(keys_in("dev-long-term"))
         return NewKeys(KEY_ID, SECRET)
 

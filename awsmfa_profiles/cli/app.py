@@ -108,6 +108,11 @@ def _report(error: AwsmfaError, invocation: Invocation) -> int:
     if variable and isinstance(error, ConfigError):
         # The user typed no name and may not know where this one came from.
         note(f"(The profile name came from ${variable}; name a profile, or `unset {variable}`.)")
+    elif invocation.profile_defaulted and isinstance(error, ConfigError):
+        note(
+            "(No NAME was given, and neither $AWS_PROFILE nor $AWS_DEFAULT_PROFILE is set, "
+            "so awsmfa used `default`.)"
+        )
     return error.exit_status
 
 

@@ -20,6 +20,8 @@ class Invocation:
     debug: bool = False
     # The variable the profile name was taken from, when the user typed none.
     profile_variable: str | None = None
+    # True when no name was typed and no variable named one, so `default` was used.
+    profile_defaulted: bool = False
 
 
 def credentials_path() -> Path:

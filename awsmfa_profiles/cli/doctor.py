@@ -5,13 +5,17 @@ from __future__ import annotations
 import functools
 import os
 
+import typer
+
 from awsmfa_profiles.cli import defaults
+from awsmfa_profiles.cli.defaults import Invocation
 from awsmfa_profiles.cli.params import AsJson, EndpointUrl, Profile, Region, Timeout, aws_timeout
 from awsmfa_profiles.cli.render import finding_entry, finding_lines, say, say_json
 from awsmfa_profiles.errors import ExitStatus
 
 
 def doctor(
+    context: typer.Context,
     name: Profile,
     region: Region = None,
     endpoint_url: EndpointUrl = None,
@@ -40,7 +44,10 @@ def doctor(
     if as_json:
         say_json([finding_entry(finding) for finding in findings])
     else:
-        say(f"Checking profile [{name}]:")
+        defaulted = context.ensure_object(Invocation).profile_defaulted
+        # Said first: a newcomer may not know which profile awsmfa picked, or why.
+        why = " (no NAME given, and $AWS_PROFILE is not set)" if defaulted else ""
+        say(f"Checking profile [{name}]{why}:")
         for line in finding_lines(findings):
             say(line)
     return ExitStatus.FAILED if failed(findings) else ExitStatus.OK

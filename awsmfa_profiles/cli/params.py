@@ -22,7 +22,9 @@ def _remember_where_it_came_from(context: typer.Context, name: str) -> str:
     """Errors about a name the user did not type say which variable it came from."""
     # Compared by name: the enum's class lives in the click that typer bundles.
     if getattr(context.get_parameter_source("name"), "name", None) == "DEFAULT":
-        context.ensure_object(Invocation).profile_variable = profile_from_environment()[1]
+        invocation = context.ensure_object(Invocation)
+        invocation.profile_variable = profile_from_environment()[1]
+        invocation.profile_defaulted = invocation.profile_variable is None
     return name
 
 

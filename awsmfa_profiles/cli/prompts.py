@@ -41,21 +41,29 @@ def confirm(question: str) -> bool:
 
 
 def ask_code(device: str, problem: str | None) -> str:
-    from awsmfa_profiles.mfa import is_code
+    from awsmfa_profiles.mfa import typed_code
 
     if problem:
         note(problem)
     while True:
-        entered = ask(f"MFA code for {device}").strip()
-        if is_code(entered):
-            return entered
-        note("A code is exactly 6 digits, as your authenticator app shows it; try again.")
+        code = typed_code(ask(f"MFA code for {device}"))
+        if code is not None:
+            return code
+        note(
+            "A code is exactly 6 digits, as your authenticator app shows it (a space or "
+            "dash in the middle is fine); try again."
+        )
 
 
-def ask_keys() -> NewKeys:
+def ask_keys(close: list[str]) -> NewKeys:
     from awsmfa_profiles.init import NewKeys
     from awsmfa_profiles.keys import check_access_key_id, check_secret_access_key
 
+    if close:
+        note(
+            f"There is no such profile yet; did you mean {' or '.join(close)}? "
+            "Ctrl-C stops here, and nothing is written."
+        )
     note(
         "Enter a long-term access key of your IAM user (IAM console > Users > your user > "
         "Security credentials > Create access key)."
