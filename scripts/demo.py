@@ -8,6 +8,7 @@ import hmac
 import logging
 import os
 import re
+import shlex
 import shutil
 import struct
 import subprocess
@@ -32,7 +33,9 @@ def totp(seed: bytes, at: float | None = None, digits: int = 6, step: int = 30) 
 
 
 def heading(text: str) -> None:
-    print(f"\n\033[1m== {text}\033[0m", flush=True)
+    # Bold on a terminal only: piped into a file or a pager, escape codes are clutter.
+    shown = f"\033[1m== {text}\033[0m" if sys.stdout.isatty() else f"== {text}"
+    print(f"\n{shown}", flush=True)
 
 
 def shorten_secrets(text: str) -> str:
@@ -41,9 +44,11 @@ def shorten_secrets(text: str) -> str:
     return re.sub(pattern, r"\1\2\3…", text, flags=re.MULTILINE)
 
 
-def run(env: dict[str, str], *args: str) -> int:
-    print(f"$ {' '.join(args)}", flush=True)
-    return subprocess.run(args, env=env, check=False).returncode
+def run(env: dict[str, str], *args: str, setting: dict[str, str] | None = None) -> int:
+    """Show the command as a shell would take it, with any variable set for it alone."""
+    shown = [f"{key}={shlex.quote(value)}" for key, value in (setting or {}).items()]
+    print(f"$ {' '.join([*shown, shlex.join(args)])}", flush=True)
+    return subprocess.run(args, env={**env, **(setting or {})}, check=False).returncode
 
 
 def main() -> int:
@@ -118,13 +123,18 @@ def demo(endpoint: str, home: Path) -> int:
 
     heading("6. ~/.aws/credentials after: [demo] holds the session, the rest is untouched")
     print(shorten_secrets(credentials.read_text()), end="")
+    print(
+        "(The session's access key starts with AKIA because moto, the local emulator, "
+        "hands out such keys; real AWS session keys start with ASIA.)"
+    )
 
     heading("7. Every terminal, SDK and notebook now shares the session")
     run(env, awsmfa, "check")
+    # Double quotes inside, so that the single-quoted command shown reads plainly.
     probe = (
         "import boto3; "
-        f"sts = boto3.Session(profile_name='{PROFILE}', region_name='us-east-1').client('sts'); "
-        "print('get-caller-identity answered for account', sts.get_caller_identity()['Account'])"
+        f'sts = boto3.Session(profile_name="{PROFILE}", region_name="us-east-1").client("sts"); '
+        'print("get-caller-identity answered for account", sts.get_caller_identity()["Account"])'
     )
     run(env, sys.executable, "-c", probe)
 
@@ -132,7 +142,13 @@ def demo(endpoint: str, home: Path) -> int:
     run(env, awsmfa, "refresh", PROFILE)
 
     heading("9. When something goes wrong: doctor checks the setup, here with an old export")
-    run({**env, "AWS_SESSION_TOKEN": "left-over-from-the-old-script"}, awsmfa, "doctor", PROFILE)
+    run(
+        env,
+        awsmfa,
+        "doctor",
+        PROFILE,
+        setting={"AWS_SESSION_TOKEN": "left-over-from-the-old-script"},
+    )
 
     heading("10. The daily reminder's crontab line (printed only: your crontab is not touched)")
     run(env, awsmfa, "remind")
