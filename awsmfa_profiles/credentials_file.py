@@ -89,10 +89,14 @@ class LongTermProfile:
     access_key_id: str
     secret_access_key: str = field(repr=False)
     settings: dict[str, str] = field(default_factory=dict)
+    # The section, when aws-mfa's suffix options name another than [NAME-long-term].
+    section_name: str | None = None
+    # role_arn, or aws-mfa's assume_role, which means the same.
+    role_arn: str | None = None
 
     @property
     def section(self) -> str:
-        return long_term_section(self.name)
+        return self.section_name or long_term_section(self.name)
 
     @property
     def mfa_device(self) -> str | None:
@@ -197,14 +201,22 @@ class CredentialsFile:
             if (self.get(section, "aws_access_key_id") or "").strip() == access_key_id
         ]
 
-    def long_term(self, name: str) -> LongTermProfile:
-        section = long_term_section(name)
+    def long_term(self, name: str, section: str | None = None) -> LongTermProfile:
+        """The keys of [NAME-long-term], or of `section` when aws-mfa's suffixes name it."""
+        suffixed = section is not None
+        section = section or long_term_section(name)
         if not self.has_section(section):
             absent = "" if self.exists else " (the file does not exist)"
-            close = self.close_profiles(name)
+            close = [] if suffixed else self.close_profiles(name)
+            if close:
+                hint = _use_instead(close)
+            elif suffixed:
+                hint = f"Put your long-term keys in [{section}]."
+            else:
+                hint = self._setup_hint(name)
             raise ConfigError(
                 f"no [{section}] section in {self.path}{absent}{self._suggestion(name, close)}",
-                hint=_use_instead(close) if close else self._setup_hint(name),
+                hint=hint,
             )
         settings = {key: value.strip() for key, value in self.items(section).items()}
         access_key_id = settings.pop("aws_access_key_id", "")
@@ -223,7 +235,27 @@ class CredentialsFile:
                 hint=f"Add {' and '.join(f'`{key} = ...`' for key in missing)} to [{section}]; "
                 "both long-term keys are needed to ask STS for a session.",
             )
-        return LongTermProfile(name, access_key_id, secret_access_key, settings)
+        return LongTermProfile(
+            name,
+            access_key_id,
+            secret_access_key,
+            settings,
+            section_name=section,
+            role_arn=self._role_of(section, settings),
+        )
+
+    def _role_of(self, section: str, settings: dict[str, str]) -> str | None:
+        role_arn = settings.get("role_arn") or None
+        # aws-mfa's name for the same setting: a migrating user keeps the role session.
+        assume_role = settings.get("assume_role") or None
+        if role_arn and assume_role and role_arn != assume_role:
+            raise ConfigError(
+                f"[{section}] in {self.path} names two roles: role_arn = {role_arn} and "
+                f"assume_role = {assume_role}",
+                hint="assume_role is aws-mfa's name for role_arn: keep the line of the role "
+                "you mean and delete the other.",
+            )
+        return role_arn or assume_role
 
     def require_profile(self, name: str) -> None:
         """ConfigError unless [NAME] or [NAME-long-term] is there."""
@@ -271,7 +303,9 @@ class CredentialsFile:
 
     def session_kind(self, name: str) -> SessionKind:
         """A role session when [NAME-long-term] names a role, else a plain MFA session."""
-        return ROLE_SESSION if self.get(long_term_section(name), "role_arn") else USER_SESSION
+        section = long_term_section(name)
+        named = self.get(section, "role_arn") or self.get(section, "assume_role")
+        return ROLE_SESSION if named else USER_SESSION
 
     def keys_conflict(self, name: str) -> KeysConflict | None:
         """What stands in awsmfa's way when [NAME] holds long-term keys; None when nothing."""
@@ -520,13 +554,14 @@ class CredentialsFile:
                 hint=f"Tidy the lines of [{name}] by hand; the file is unchanged.",
             )
 
-    def preview(self, name: str, *, remember_device: bool) -> None:
+    def preview(self, name: str, *, remember_device: bool, long_term: str | None = None) -> None:
         """Raise ConfigError now, before a code is used up, if a session could not be written."""
         scratch = copy.copy(self)
         scratch._edited, scratch._expected = {}, {}
         scratch.set_session(name, _PLACEHOLDER_SESSION)
         if remember_device:
-            scratch.set_value(long_term_section(name), "aws_mfa_device", _PLACEHOLDER_DEVICE)
+            section = long_term or long_term_section(name)
+            scratch.set_value(section, "aws_mfa_device", _PLACEHOLDER_DEVICE)
         scratch.render()
 
     def save(self) -> int | None:

@@ -7,6 +7,7 @@ one failed is left out; every check that can still run does.
 from __future__ import annotations
 
 import enum
+import functools
 import shlex
 import stat
 from collections.abc import Callable, Generator, Iterator, Mapping
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from awsmfa_profiles import aws_config, durable, rotate
 from awsmfa_profiles.aws import Aws, AwsTarget, Connect
+from awsmfa_profiles.compat import DEVICE, DURATION, ROLE, Variables
 from awsmfa_profiles.credentials_file import (
     CredentialsFile,
     KeysConflict,
@@ -48,6 +50,7 @@ from awsmfa_profiles.session import (
     ROLE_SESSION,
     SHADOWING_VARIABLES,
     USER_SESSION,
+    SessionKind,
     Status,
     describe_age,
     describe_duration,
@@ -108,14 +111,20 @@ def _checks(name: str, env: DoctorEnvironment) -> Iterator[Finding]:
         source = yield from _riding(role, env, credentials)
         yield from _environment(env, credentials)
         if source is not None and credentials is not None:
-            yield from _session(credentials, source, env)
+            renewable = (
+                credentials.has_section(long_term_section(source))
+                and credentials.keys_conflict(source) is None
+            )
+            yield from _session(credentials, source, env, renewable=renewable)
         return
     profile = None
     if credentials is not None:
         profile = yield from _long_term_keys(credentials, name)
+    variables = Variables.read(env.environ)
     if profile is not None:
         yield from _role(profile, settings)
-        yield from _settings(profile)
+        yield from _settings(profile, variables)
+        yield from _aws_mfa_variables(env, name, profile, settings, variables)
     if profile is not None and credentials is not None:
         asked = None
         if config_readable:
@@ -242,12 +251,7 @@ def _long_term_keys(
     try:
         profile = credentials.long_term(name)
     except ConfigError as error:
-        yield Finding(
-            Level.FAIL,
-            error.message,
-            fix=f"Add the missing key to [{section}], or delete the section and run "
-            f"`{command_line('init', name)}`.",
-        )
+        yield Finding(Level.FAIL, error.message, fix=error.hint or "")
         return None
     try:
         check_access_key_id(profile.access_key_id)
@@ -276,7 +280,7 @@ def _long_term_keys(
 
 def _role(profile: LongTermProfile, settings: dict[str, str]) -> Iterator[Finding]:
     """Which STS call refresh makes: a plain session, or a role assumed with MFA."""
-    role_arn = profile.settings.get("role_arn")
+    role_arn = profile.role_arn
     if role_arn:
         try:
             check_role_arn(role_arn)
@@ -297,11 +301,12 @@ def _role(profile: LongTermProfile, settings: dict[str, str]) -> Iterator[Findin
         )
 
 
-def _settings(profile: LongTermProfile) -> Iterator[Finding]:
+def _settings(profile: LongTermProfile, variables: Variables) -> Iterator[Finding]:
     """The session length and renewal margin refresh will use, and where each is set."""
-    kind = ROLE_SESSION if profile.settings.get("role_arn") else USER_SESSION
+    kind = _kind(profile, variables)
+    length = functools.partial(session_length, fallback=variables.duration_setting)
     for resolve, words in (
-        (session_length, "new sessions last {}"),
+        (length, "new sessions last {}"),
         (renewal_margin, "renewed with less than {} left"),
     ):
         try:
@@ -575,6 +580,58 @@ def _clock(aws: Aws, now: datetime) -> Iterator[Finding]:
         yield Finding(Level.OK, title)
 
 
+def _aws_mfa_variables(
+    env: DoctorEnvironment,
+    name: str,
+    profile: LongTermProfile,
+    settings: dict[str, str],
+    variables: Variables,
+) -> Iterator[Finding]:
+    """Which of aws-mfa's variables refresh uses, and which it does not because a file wins."""
+    if variables.device:
+        if aws_config.configured_device(profile, settings):
+            source = _device_source(env, name, profile)
+            yield _unused(DEVICE, f"{source} names the device")
+        else:
+            yield _used(DEVICE, "no file names an MFA device")
+    if variables.role_arn:
+        if profile.role_arn:
+            yield _unused(ROLE, f"[{profile.section}] names the role")
+        else:
+            try:
+                role = variables.checked_role_arn()
+            except ConfigError as error:
+                yield Finding(Level.FAIL, error.message, fix=f"unset {ROLE}")
+            else:
+                yield _used(ROLE, f"refresh assumes {role} with MFA")
+    if variables.duration:
+        try:
+            length = session_length(
+                profile.section,
+                profile.settings,
+                None,
+                _kind(profile, variables),
+                fallback=variables.duration_setting,
+            )
+        except ConfigError:
+            return  # _settings has said what is wrong with it
+        # When it is used, _settings names it as the source of the length.
+        if length.source != f"${DURATION}":
+            yield _unused(DURATION, f"{length.source} sets the length")
+
+
+def _kind(profile: LongTermProfile, variables: Variables) -> SessionKind:
+    return ROLE_SESSION if profile.role_arn or variables.role_arn else USER_SESSION
+
+
+def _used(variable: str, why: str) -> Finding:
+    return Finding(Level.INFO, f"${variable} (aws-mfa's variable) is used: {why}")
+
+
+def _unused(variable: str, why: str) -> Finding:
+    return Finding(Level.INFO, f"${variable} (aws-mfa's variable) is not used: {why}")
+
+
 def _device(
     env: DoctorEnvironment,
     name: str,
@@ -585,6 +642,9 @@ def _device(
 ) -> Iterator[Finding]:
     configured = aws_config.configured_device(profile, settings)
     source = _device_source(env, name, profile)
+    if configured is None and env.environ.get(DEVICE):
+        # As refresh: aws-mfa's variable names the device when no file does.
+        configured, source = env.environ[DEVICE], f"${DEVICE}"
     devices: list[str] | None = None
     listing_error: AwsError | None = None
     if aws is not None:

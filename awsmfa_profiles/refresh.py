@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from awsmfa_profiles import aws_config
 from awsmfa_profiles.aws import Aws, AwsTarget, Connect, RoleRequest
+from awsmfa_profiles.compat import Variables
 from awsmfa_profiles.credentials_file import (
     CredentialsFile,
     LongTermProfile,
@@ -67,6 +68,7 @@ class RefreshOptions:
     role_session_name: str | None = None
     external_id: str | None = None
     dotenv: Path | None = None  # a .env file to keep in step with the session
+    long_term_section: str | None = None  # None: [NAME-long-term]; else as aws-mfa names it
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ class Environment:
     choose_device: ChooseDevice | None = None  # None: no terminal to choose on
     # Shows mfa_process's stderr as it comes (a YubiKey's "Touch your YubiKey...").
     relay_process_stderr: Relay | None = None
+    # aws-mfa's, used where no option or file says.
+    variables: Variables = field(default_factory=Variables)
 
 
 @dataclass(frozen=True)
@@ -168,16 +172,16 @@ def plan(
     refresh that could not be written; StillValid when no refresh is needed."""
     check_profile_name(name)
     credentials.refuse_long_term_keys(name, refusing=_WILL_NOT_OVERWRITE)
-    if not credentials.has_section(long_term_section(name)):
+    if not credentials.has_section(options.long_term_section or long_term_section(name)):
         _refuse_role_profile(name, env.config_path)
-    profile = credentials.long_term(name)
+    profile = credentials.long_term(name, options.long_term_section)
     try:
         check_access_key_id(profile.access_key_id)
     except UsageError as error:
         raise ConfigError(
             f"[{profile.section}] in {credentials.path}: {error.message}", hint=error.hint
         ) from None
-    role_arn = options.role_arn or profile.settings.get("role_arn") or None
+    role_arn = options.role_arn or profile.role_arn or env.variables.checked_role_arn()
     session_name = options.role_session_name or profile.settings.get("role_session_name")
     external_id = options.external_id or profile.settings.get("external_id") or None
     if role_arn is not None:
@@ -187,7 +191,13 @@ def plan(
         if external_id:
             check_external_id(external_id)
     kind = ROLE_SESSION if role_arn else USER_SESSION
-    duration = session_length(profile.section, profile.settings, options.duration, kind).value
+    duration = session_length(
+        profile.section,
+        profile.settings,
+        options.duration,
+        kind,
+        fallback=env.variables.duration_setting,
+    ).value
     # The file does not say which role a stored session is for, so a role named on the
     # command line always gets a session of its own.
     if not options.force and options.role_arn is None:
@@ -214,9 +224,13 @@ def plan(
             hint=f"Pass the code: {command_line('refresh', name, '--code 123456')}, "
             f"or set mfa_process = COMMAND in [{profile.section}].",
         )
-    device = options.device or _configured_device(profile, config, env.config_path)
+    device = (
+        options.device
+        or _configured_device(profile, config, env.config_path)
+        or env.variables.checked_device()
+    )
     # Everything that can be known without AWS is settled before a code is used up.
-    credentials.preview(name, remember_device=device is None)
+    credentials.preview(name, remember_device=device is None, long_term=profile.section)
     check_writable(env.credentials_path)
     target = aws_config.aws_target(
         name, config, region=options.region, endpoint_url=options.endpoint_url
@@ -259,7 +273,7 @@ def write_session(
     # Parsed again under the lock: an edit made while STS was answering is kept.
     current = credentials.reload()
     current.refuse_long_term_keys(name, refusing=_WILL_NOT_OVERWRITE)
-    current.long_term(name)
+    current.long_term(name, planned.profile.section_name)
     current.set_session(name, session)
     if planned.device is None:
         current.set_value(planned.profile.section, "aws_mfa_device", device)

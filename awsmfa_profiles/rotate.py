@@ -330,7 +330,7 @@ def _check_rotatable(profile: LongTermProfile, path: Path) -> None:
         raise ConfigError(
             f"[{profile.section}] in {path}: {error.message}", hint=error.hint
         ) from None
-    role_arn = profile.settings.get("role_arn")
+    role_arn = profile.role_arn  # role_arn, or aws-mfa's assume_role
     if role_arn:
         raise ConfigError(
             f"[{profile.section}] assumes the role {role_arn}, so [{profile.name}] holds a "

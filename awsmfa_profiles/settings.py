@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,10 +25,16 @@ class Setting:
 
 
 def session_length(
-    section: str, values: Mapping[str, str], option: timedelta | None, kind: SessionKind
+    section: str,
+    values: Mapping[str, str],
+    option: timedelta | None,
+    kind: SessionKind,
+    *,
+    fallback: Callable[[], Setting | None] | None = None,
 ) -> Setting:
-    """How long a new session of this profile lasts: the option, else the file, else the
-    kind's default. A value out of the kind's range is refused, naming where it is set."""
+    """How long a new session of this profile lasts: the option, else the file, else
+    `fallback` (aws-mfa's MFA_STS_DURATION, read only when needed), else the kind's
+    default. A value out of the kind's range is refused, naming where it is set."""
     if option is not None:
         if not _in_range(option, kind):
             longest = _longest_hours(kind)
@@ -39,6 +45,17 @@ def session_length(
             )
         return Setting(option, "--duration")
     found = _from_file(section, values, DURATION_KEY)
+    if found is None and fallback is not None:
+        variable = fallback()
+        if variable is not None and not _in_range(variable.value, kind):
+            longest = _longest_hours(kind)
+            raise ConfigError(
+                f"{variable.source} asks for {describe_duration(variable.value)}, but "
+                f"{kind.label} lasts 15 minutes to {longest} hours",
+                hint=f"`unset {variable.source.lstrip('$')}` for the default, "
+                f"{describe_duration(kind.default_duration)}, or pass --duration.",
+            )
+        found = variable
     if found is None:
         return Setting(kind.default_duration, f"the default for {kind.label}")
     if not _in_range(found.value, kind):

@@ -3,6 +3,7 @@ several profiles (or --all) in one run, one code per MFA device."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import os
@@ -120,11 +121,30 @@ def refresh(
         ),
     ] = None,
     as_json: AsJson = False,
+    long_term_suffix: Annotated[
+        str | None,
+        option(
+            "--long-term-suffix",
+            "--long-suffix",
+            metavar="SUFFIX",
+            help="As in aws-mfa: read the keys from [NAME-SUFFIX] ('none': from [NAME]).",
+        ),
+    ] = None,
+    short_term_suffix: Annotated[
+        str | None,
+        option(
+            "--short-term-suffix",
+            "--short-suffix",
+            metavar="SUFFIX",
+            help="As in aws-mfa: write the session into [NAME-SUFFIX].",
+        ),
+    ] = None,
 ) -> int:
     """Get a new MFA session into [NAME] from the long-term keys in [NAME-long-term]; with
     several names or --all, each profile that needs one, a code per MFA device."""
     from awsmfa_profiles import mfa
     from awsmfa_profiles.aws import connect as connect_to_aws
+    from awsmfa_profiles.compat import Variables, suffixed_sections
     from awsmfa_profiles.refresh import Environment, RefreshOptions, update_dotenv
     from awsmfa_profiles.refresh import refresh as run_refresh
 
@@ -135,6 +155,12 @@ def refresh(
         )
     # Resolved first: a bad value is refused before anything is read or sent.
     connect = functools.partial(connect_to_aws, timeout=aws_timeout(timeout))
+    suffixed = long_term_suffix is not None or short_term_suffix is not None
+    if suffixed and (every or len(names or []) > 1):
+        raise UsageError(
+            "--long-term-suffix and --short-term-suffix apply to one profile",
+            hint="Give one NAME, as aws-mfa's --profile takes one.",
+        )
     options = RefreshOptions(
         force=force,
         within=duration(within, "--within"),
@@ -150,6 +176,13 @@ def refresh(
         external_id=None if external_id is None else mfa.check_external_id(external_id),
         dotenv=None if dotenv is None else Path(dotenv).expanduser(),
     )
+    if suffixed:
+        # aws-mfa's section names: the session's section is the name reported from here on.
+        session_name, long_term = suffixed_sections(
+            _one_name(context, names), long_term_suffix, short_term_suffix
+        )
+        names = [session_name]
+        options = dataclasses.replace(options, long_term_section=long_term)
     interactive = defaults.interactive()
     credentials_path = defaults.credentials_path()
     env = Environment(
@@ -160,6 +193,7 @@ def refresh(
         ask_code=prompts.ask_code if interactive else None,
         choose_device=prompts.choose_device if interactive else None,
         relay_process_stderr=relay,
+        variables=Variables.read(os.environ),
     )
     if every:
         return _refresh_many(None, options, env, as_json)
@@ -189,8 +223,11 @@ def _one_name(context: typer.Context, names: list[str] | None) -> str:
     if names:
         return names[0]
     name, variable = defaults.profile_from_environment()
-    # Errors about a name the user did not type say which variable it came from.
-    context.ensure_object(Invocation).profile_variable = variable
+    # Errors about a name the user did not type say which variable it came from, or
+    # that none did and `default` was assumed.
+    invocation = context.ensure_object(Invocation)
+    invocation.profile_variable = variable
+    invocation.profile_defaulted = variable is None
     return name
 
 
