@@ -25,6 +25,7 @@ from awsmfa_profiles.session import (
     Session,
     SessionKind,
     format_expiration,
+    is_role_principal,
     parse_expiration,
 )
 
@@ -34,6 +35,11 @@ if TYPE_CHECKING:
 LONG_TERM_SUFFIX = "-long-term"
 _BOM = "\ufeff"
 _SESSION_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "expiration")
+# The expiry under the name saml2aws writes and starship, okta-aws-cli and prompt scripts
+# read; kept equal to `expiration`.
+EXPIRES_KEY = "x_security_token_expires"
+# Whose session it is, as saml2aws records it: the role for a role session, else the user.
+PRINCIPAL_KEY = "x_principal_arn"
 _OPTION_PREFIX = re.compile(r"\s*[^=:\s][^=:]*?(\s*)([=:])(\s*)")
 # A key line up to where its value starts: the key, the delimiter and the spaces around it.
 _VALUE_START = re.compile(r"[^=:\s][^=:\n]*?(?P<before>[ \t]*)[=:](?P<after>[ \t]*)")
@@ -46,6 +52,7 @@ _PLACEHOLDER_SESSION = Session(
     "ASIAPLACEHOLDER00000", "placeholder", "placeholder", datetime(2000, 1, 1, tzinfo=timezone.utc)
 )
 _PLACEHOLDER_DEVICE = "arn:aws:iam::000000000000:mfa/placeholder"
+_PLACEHOLDER_PRINCIPAL = "arn:aws:iam::000000000000:role/placeholder"
 
 
 def long_term_section(name: str) -> str:
@@ -112,6 +119,7 @@ class StoredSession:
 
     has_token: bool
     expires_at: datetime | None
+    principal_arn: str | None = None  # x_principal_arn; None when not recorded
 
 
 class CredentialsFile:
@@ -305,7 +313,9 @@ class CredentialsFile:
         """A role session when [NAME-long-term] names a role, else a plain MFA session."""
         section = long_term_section(name)
         named = self.get(section, "role_arn") or self.get(section, "assume_role")
-        return ROLE_SESSION if named else USER_SESSION
+        # A role named elsewhere (--role-arn, MFA_ASSUME_ROLE) is recorded with the session.
+        recorded = is_role_principal(self.get(name, PRINCIPAL_KEY))
+        return ROLE_SESSION if named or recorded else USER_SESSION
 
     def keys_conflict(self, name: str) -> KeysConflict | None:
         """What stands in awsmfa's way when [NAME] holds long-term keys; None when nothing."""
@@ -343,22 +353,29 @@ class CredentialsFile:
 
     def stored_session(self, name: str) -> StoredSession:
         token = self.get(name, "aws_session_token")
-        raw_expiry = self.get(name, "expiration")
-        expires_at = None
-        if token and raw_expiry:
+        expiries = []
+        for key in ("expiration", EXPIRES_KEY):
+            raw_expiry = self.get(name, key)
+            if not (token and raw_expiry):
+                continue
             try:
-                expires_at = parse_expiration(raw_expiry)
+                expiries.append(parse_expiration(raw_expiry))
             except ValueError as error:
                 raise ConfigError(
-                    f"[{name}] in {self.path}: expiration {error}",
+                    f"[{name}] in {self.path}: {key} {error}",
                     hint=f"`{command_line('refresh', name)}` replaces it.",
                 ) from None
-        return StoredSession(has_token=bool(token), expires_at=expires_at)
+        # Two that differ were written by two tools: the earlier is never too hopeful.
+        expires_at = min(expiries) if expiries else None
+        principal = (self.get(name, PRINCIPAL_KEY) or "").strip() or None
+        return StoredSession(has_token=bool(token), expires_at=expires_at, principal_arn=principal)
 
     def session(self, name: str) -> Session:
         """The whole session of `[NAME]`, to hand to other tools; every part must be there."""
-        values = {key: (self.get(name, key) or "").strip() for key in _SESSION_KEYS}
+        values = {key: (self.get(name, key) or "").strip() for key in _SESSION_KEYS[:3]}
         missing = [key for key, value in values.items() if not value]
+        if not any((self.get(name, key) or "").strip() for key in ("expiration", EXPIRES_KEY)):
+            missing.append("expiration")
         if missing:
             raise ConfigError(
                 f"[{name}] in {self.path} has no {' and no '.join(missing)}",
@@ -376,14 +393,22 @@ class CredentialsFile:
 
     # Changing
 
-    def set_session(self, name: str, session: Session) -> None:
-        """Write the session into `[NAME]`, keeping every other key and comment there."""
+    def set_session(self, name: str, session: Session, *, principal_arn: str | None = None) -> None:
+        """Write the session into `[NAME]`, keeping every other key and comment there.
+
+        `principal_arn` is whose session it is; None takes out a record that would no
+        longer be true.
+        """
+        expires = format_expiration(session.expires_at)
         values = {
             "aws_access_key_id": session.access_key_id,
             "aws_secret_access_key": session.secret_access_key,
             "aws_session_token": session.session_token,
-            "expiration": format_expiration(session.expires_at),
+            "expiration": expires,
+            EXPIRES_KEY: expires,
         }
+        if principal_arn is not None:
+            values[PRINCIPAL_KEY] = principal_arn
         if self.get(name, "aws_security_token") is not None:
             # aws-mfa writes this older name too; a stale copy would shadow the new token.
             values["aws_security_token"] = session.session_token
@@ -391,6 +416,8 @@ class CredentialsFile:
             self.set_value(name, key, values.pop(key))
         for key, value in values.items():
             self.set_value(name, key, value)
+        if principal_arn is None:
+            self.remove_value(name, PRINCIPAL_KEY)
 
     def set_value(self, section_name: str, key: str, value: str) -> None:
         """Set one key, changing only its own line, or adding one after the section's last key."""
@@ -556,13 +583,16 @@ class CredentialsFile:
 
     def preview(self, name: str, *, remember_device: bool, long_term: str | None = None) -> None:
         """Raise ConfigError now, before a code is used up, if a session could not be written."""
-        scratch = copy.copy(self)
-        scratch._edited, scratch._expected = {}, {}
-        scratch.set_session(name, _PLACEHOLDER_SESSION)
-        if remember_device:
-            section = long_term or long_term_section(name)
-            scratch.set_value(section, "aws_mfa_device", _PLACEHOLDER_DEVICE)
-        scratch.render()
+        # Whether a principal is recorded or taken out is known only after STS answers.
+        taken_out = [None] if self.get(name, PRINCIPAL_KEY) is not None else []
+        for principal in (_PLACEHOLDER_PRINCIPAL, *taken_out):
+            scratch = copy.copy(self)
+            scratch._edited, scratch._expected = {}, {}
+            scratch.set_session(name, _PLACEHOLDER_SESSION, principal_arn=principal)
+            if remember_device:
+                section = long_term or long_term_section(name)
+                scratch.set_value(section, "aws_mfa_device", _PLACEHOLDER_DEVICE)
+            scratch.render()
 
     def save(self) -> int | None:
         """Write atomically with mode 0600; return the looser mode it replaced, if any."""

@@ -148,7 +148,8 @@ def record_device(
                 endpoint_url=endpoint_url,
             ),
         )
-        device, owner = discover_device(aws, choose, profile=name)
+        found = discover_device(aws, choose, profile=name)
+        device, owner = found.device, found.user_name
     except SaveError:
         raise
     except AwsmfaError as error:

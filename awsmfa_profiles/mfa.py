@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from awsmfa_profiles.errors import ConfigError, UsageError, command_line
@@ -118,13 +119,21 @@ def is_totp_device(serial: str) -> bool:
     return ":u2f/" not in serial
 
 
-def discover_device(
-    aws: Aws, choose: ChooseDevice | None, *, profile: str = "NAME"
-) -> tuple[str, str | None]:
-    """The one TOTP device of the keys' IAM user, as the guide's script found it, and
-    that user's name (None for the root user)."""
-    owner = device_owner(aws.caller_arn(), profile=profile)
-    return pick_device(owner, aws.list_mfa_devices(owner), choose, profile=profile), owner
+@dataclass(frozen=True)
+class Discovered:
+    """The MFA device found for the keys, and who the keys belong to."""
+
+    device: str
+    user_name: str | None  # None for the root user
+    caller_arn: str
+
+
+def discover_device(aws: Aws, choose: ChooseDevice | None, *, profile: str = "NAME") -> Discovered:
+    """The one TOTP device of the keys' IAM user, as the guide's script found it."""
+    arn = aws.caller_arn()
+    owner = device_owner(arn, profile=profile)
+    device = pick_device(owner, aws.list_mfa_devices(owner), choose, profile=profile)
+    return Discovered(device, owner, arn)
 
 
 def device_owner(arn: str, *, profile: str = "NAME") -> str | None:

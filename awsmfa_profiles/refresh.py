@@ -13,6 +13,7 @@ from awsmfa_profiles import aws_config
 from awsmfa_profiles.aws import Aws, AwsTarget, Connect, RoleRequest
 from awsmfa_profiles.compat import Variables
 from awsmfa_profiles.credentials_file import (
+    PRINCIPAL_KEY,
     CredentialsFile,
     LongTermProfile,
     check_profile_name,
@@ -47,6 +48,8 @@ from awsmfa_profiles.session import (
     Session,
     SessionKind,
     Status,
+    is_role_principal,
+    serves,
     status,
 )
 from awsmfa_profiles.settings import renewal_margin, session_length
@@ -132,9 +135,10 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
     if isinstance(planned, StillValid):
         return planned
     aws = env.connect(planned.profile.keys(), planned.target)
-    device, user_name = planned.device, None
+    device, user_name, caller_arn = planned.device, None, None
     if device is None:
-        device, user_name = discover_device(aws, env.choose_device, profile=name)
+        found = discover_device(aws, env.choose_device, profile=name)
+        device, user_name, caller_arn = found.device, found.user_name, found.caller_arn
     from_process = (
         None
         if planned.mfa_process is None
@@ -153,7 +157,7 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
     )
     try:
         with locked(env.credentials_path):
-            loosened = write_session(credentials, planned, session, device)
+            loosened = write_session(credentials, planned, session, device, caller_arn)
     except WriteFailed as failure:
         raise failure.about("the new session") from None
     return Refreshed(
@@ -198,16 +202,17 @@ def plan(
         kind,
         fallback=env.variables.duration_setting,
     ).value
-    # The file does not say which role a stored session is for, so a role named on the
-    # command line always gets a session of its own.
-    if not options.force and options.role_arn is None:
+    if not options.force:
         within = renewal_margin(profile.section, profile.settings, options.within, kind).value
         try:
-            expires_at = credentials.stored_session(name).expires_at
+            stored = credentials.stored_session(name)
         except ConfigError:
-            expires_at = None  # an unreadable expiration is renewed like a missing one
-        if status(expires_at, env.now(), within) is Status.VALID:
-            assert expires_at is not None
+            stored = None  # an unreadable expiration is renewed like a missing one
+        expires_at = None if stored is None else stored.expires_at
+        # A session recorded for another role (or for none) is not this one's to reuse.
+        if stored is None or not serves(stored.principal_arn, role_arn, file_role=profile.role_arn):
+            expires_at = None
+        if expires_at is not None and status(expires_at, env.now(), within) is Status.VALID:
             return StillValid(expires_at)
 
     config = aws_config.profile_settings(env.config_path, name)
@@ -265,16 +270,23 @@ def request_session(
 
 
 def write_session(
-    credentials: CredentialsFile, planned: Plan, session: Session, device: str
+    credentials: CredentialsFile,
+    planned: Plan,
+    session: Session,
+    device: str,
+    caller_arn: str | None = None,
 ) -> int | None:
     """Save the session into [NAME] (and a discovered device into [NAME-long-term]); the
-    caller holds the lock. Returns the looser mode the file had, if any."""
+    caller holds the lock. `caller_arn` is the user discovery found, if it ran. Returns
+    the looser mode the file had, if any."""
     name = planned.name
     # Parsed again under the lock: an edit made while STS was answering is kept.
     current = credentials.reload()
     current.refuse_long_term_keys(name, refusing=_WILL_NOT_OVERWRITE)
     current.long_term(name, planned.profile.section_name)
-    current.set_session(name, session)
+    previous = current.get(name, PRINCIPAL_KEY)
+    principal = planned.role_arn or _user_principal(previous, caller_arn, device)
+    current.set_session(name, session, principal_arn=principal)
     if planned.device is None:
         current.set_value(planned.profile.section, "aws_mfa_device", device)
     return current.save()
@@ -323,6 +335,24 @@ def role_session_name(user_name: str | None, device: str) -> str:
     candidate = user_name or (device.rsplit("/", 1)[-1] if ":mfa/" in device else "")
     cleaned = re.sub(r"[^\w+=,.@-]", "-", candidate)[:64]
     return cleaned if len(cleaned) >= 2 else "awsmfa"
+
+
+def _user_principal(previous: str | None, found: str | None, device: str) -> str | None:
+    """The user a new plain session belongs to, as far as awsmfa knows without asking AWS.
+
+    Discovery names the user; later refreshes make one request only, and keep the user
+    recorded before, unless it was a role's or another account's.
+    """
+    if found:
+        return found
+    previous = (previous or "").strip()
+    if not previous or is_role_principal(previous):
+        return None
+    device_account = device.split(":")[4] if device.startswith("arn:") else None
+    previous_account = previous.split(":")[4] if previous.count(":") >= 5 else None
+    if device_account is not None and device_account != previous_account:
+        return None
+    return previous
 
 
 def _refuse_role_profile(name: str, config_path: Path) -> None:

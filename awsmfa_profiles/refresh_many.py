@@ -31,7 +31,7 @@ from awsmfa_profiles.errors import (
     UsageError,
     WriteFailed,
 )
-from awsmfa_profiles.mfa import discover_device
+from awsmfa_profiles.mfa import Discovered, discover_device
 from awsmfa_profiles.mfa_process import run_mfa_process
 from awsmfa_profiles.refresh import (
     CODE_ATTEMPTS,
@@ -84,6 +84,7 @@ class _Request:
     device: str
     user_name: str | None
     aws: Aws
+    caller_arn: str | None = None  # the user discovery found, if it ran
 
     @property
     def names(self) -> list[str]:
@@ -228,7 +229,7 @@ def _requests(
     """The STS requests to make, each with its device found, ordered so that a device's
     second code comes as late as possible (less waiting for its next window)."""
     clients: dict[tuple[str, AwsTarget], Aws] = {}
-    discovered: dict[str, tuple[str, str | None] | AwsmfaError] = {}
+    discovered: dict[str, Discovered | AwsmfaError] = {}
 
     def client(planned: Plan) -> Aws:
         key = (planned.profile.access_key_id, planned.target)
@@ -240,7 +241,7 @@ def _requests(
     by_device: dict[str, list[_Request]] = {}
     for planned in plans:
         try:
-            device, user_name = planned.device, None
+            device, user_name, caller_arn = planned.device, None, None
             if device is None:
                 key = planned.profile.access_key_id
                 if key not in discovered:
@@ -253,12 +254,12 @@ def _requests(
                 found = discovered[key]
                 if isinstance(found, AwsmfaError):
                     raise found
-                device, user_name = found
+                device, user_name, caller_arn = found.device, found.user_name, found.caller_arn
             share = _share_key(planned, device)
             if share is not None and share in shared:
                 shared[share].plans.append(planned)
                 continue
-            request = _Request([planned], device, user_name, client(planned))
+            request = _Request([planned], device, user_name, client(planned), caller_arn)
         except AwsmfaError as error:
             done(ProfileResult(planned.name, error=error))
             continue
@@ -285,12 +286,14 @@ class _Writer:
     def __exit__(self, *exc_info: object) -> None:
         self._lock.close()
 
-    def save(self, planned: Plan, session: Session, device: str) -> int | None:
+    def save(
+        self, planned: Plan, session: Session, device: str, caller_arn: str | None
+    ) -> int | None:
         try:
             if not self._locked:
                 self._lock.enter_context(locked(self._base.path))
                 self._locked = True
-            return write_session(self._base, planned, session, device)
+            return write_session(self._base, planned, session, device, caller_arn)
         except AwsmfaError as error:
             # A failed save may leave its edits in the model; the next starts afresh.
             with contextlib.suppress(AwsmfaError):
@@ -316,7 +319,7 @@ def _serve(
         return
     for planned in request.plans:
         try:
-            loosened = writer.save(planned, session, request.device)
+            loosened = writer.save(planned, session, request.device, request.caller_arn)
         except AwsmfaError as error:
             done(ProfileResult(planned.name, error=error))
             continue

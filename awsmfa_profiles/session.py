@@ -90,6 +90,25 @@ def status(expires_at: datetime | None, now: datetime, within: timedelta) -> Sta
     return Status.VALID
 
 
+def is_role_principal(arn: str | None) -> bool:
+    """Whether a recorded principal is a role (its ARN, or a session of it), not a user."""
+    return bool(arn) and (":role/" in str(arn) or ":assumed-role/" in str(arn))
+
+
+def serves(principal_arn: str | None, role_arn: str | None, *, file_role: str | None) -> bool:
+    """Whether a session recorded as `principal_arn` is one for `role_arn` (None: the user's).
+
+    A session that records no principal was written before awsmfa recorded one, or by
+    hand: it is taken to be what the file describes, the role `file_role` or the user's
+    own, as it always was.
+    """
+    if principal_arn is None:
+        return role_arn == file_role
+    if role_arn is None:
+        return not is_role_principal(principal_arn)
+    return principal_arn == role_arn
+
+
 def parse_expiration(text: str) -> datetime:
     """Read an expiry as awsmfa, aws-mfa or any ISO 8601 writer left it; naive means UTC."""
     cleaned = text.strip()

@@ -363,3 +363,26 @@ def test_removing_a_key_keeps_the_comments_filed_under_it(tmp_path: Path) -> Non
     credentials.remove_value("s", "a")
     credentials.remove_value("s", "absent")
     assert credentials.render() == "[s]\n  # about a\nb = 2\n"
+
+
+def test_a_principal_is_written_after_the_expiry_and_taken_out_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    role = "arn:aws:iam::123456789012:role/Admin"
+    path.write_text("[dev]\nregion = x\n")
+    credentials = CredentialsFile.load(path)
+    credentials.set_session("dev", NEW_SESSION, principal_arn=role)
+    credentials.save()
+    assert path.read_text() == (
+        "[dev]\nregion = x\naws_access_key_id = ASIANEWSESSION0001\n"
+        "aws_secret_access_key = newsecret\naws_session_token = newtoken\n"
+        "expiration = 2026-11-28T21:04:05Z\nx_security_token_expires = 2026-11-28T21:04:05Z\n"
+        f"x_principal_arn = {role}\n"
+    )
+    path.write_text(path.read_text().replace(f"{role}\n", f"{role}\n  # whose it is\n; mine\n"))
+    credentials = CredentialsFile.load(path)
+    credentials.set_session("dev", NEW_SESSION)
+    credentials.save()
+    assert "x_principal_arn" not in path.read_text()
+    assert path.read_text().endswith(
+        "x_security_token_expires = 2026-11-28T21:04:05Z\n  # whose it is\n; mine\n"
+    )

@@ -147,6 +147,7 @@ def test_random_kills_never_leave_a_broken_file(aws: FakeAws, known_device: Path
                 "aws_secret_access_key",
                 "aws_session_token",
                 "expiration",
+                "x_security_token_expires",
             }
     assert run_cli("refresh", "dev", "--code", "123456", "--force").exit_code == 0
     assert not list(known_device.parent.glob("*.awsmfa-tmp"))
