@@ -6,12 +6,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from awsmfa_profiles import __version__
-from awsmfa_profiles.cli import check, doctor, export, init, refresh, remind, rotate
+from awsmfa_profiles.cli import check, completion, doctor, export, init, refresh, remind, rotate
 from awsmfa_profiles.cli.defaults import Invocation
 from awsmfa_profiles.cli.render import StdoutClosed, note, say
 from awsmfa_profiles.durable import forget_replaced_files, replaced_files
@@ -30,17 +30,19 @@ app = typer.Typer(
     "configuration error; 70 internal error (a bug); 130 interrupted.",
 )
 
-# In the order a new user meets them.
-for command in (
-    init.init,
-    refresh.refresh,
-    check.check,
-    doctor.doctor,
-    remind.remind,
-    rotate.rotate,
-):
-    app.command()(command)
-app.command(name="export")(export.export_session)
+# In the order a new user meets them, each with a summary short enough for the list that
+# `awsmfa --help` prints (click cuts a longer first sentence with "...").
+app.command(short_help="Put your long-term keys into [NAME-long-term], once.")(init.init)
+app.command(short_help="Get a new MFA session into [NAME] when it runs out.")(refresh.refresh)
+app.command(short_help="Report every session offline; exit 1 if one needs a refresh.")(check.check)
+app.command(short_help="Check the whole setup of a profile; each problem with its fix.")(
+    doctor.doctor
+)
+app.command(short_help="Print or install the daily reminder in your crontab.")(remind.remind)
+app.command(short_help="Replace your long-term access key with a new one, safely.")(rotate.rotate)
+app.command(name="export", short_help="Print the session for tools that read no profiles.")(
+    export.export_session
+)
 
 
 def _show_version(value: bool) -> None:
@@ -59,6 +61,27 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a traceback on unexpected errors.")
     ] = False,
+    install_completion: Annotated[
+        bool,
+        typer.Option(
+            "--install-completion",
+            callback=completion.install,
+            is_eager=True,
+            expose_value=False,
+            help="Install completion of commands and profile names for your shell "
+            "(bash, zsh or fish).",
+        ),
+    ] = False,
+    show_completion: Annotated[
+        bool,
+        typer.Option(
+            "--show-completion",
+            callback=completion.show,
+            is_eager=True,
+            expose_value=False,
+            help="Print the completion script for your shell, to install it yourself.",
+        ),
+    ] = False,
 ) -> None:
     context.ensure_object(Invocation).debug = debug
 
@@ -68,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     invocation = Invocation()
     forget_replaced_files()
     command = typer.main.get_command(app)
+    instruction = completion.requested()
+    if instruction is not None:
+        return _complete(command, instruction)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         with command.make_context("awsmfa", args, obj=invocation) as context:
@@ -94,6 +120,17 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:
         return _unexpected(error, invocation)
     return int(result) if isinstance(result, int) else ExitStatus.OK
+
+
+def _complete(command: Any, instruction: str) -> int:
+    """Answer a completion script; a shell waits on this, so no error may escape."""
+    try:
+        return completion.answer(command, instruction)
+    except SystemExit as done:  # fish asks "are there arguments?" by exit status
+        return done.code if isinstance(done.code, int) else ExitStatus.FAILED
+    except Exception as error:
+        note(f"awsmfa: completion failed ({type(error).__name__})")
+        return ExitStatus.INTERNAL
 
 
 def _report(error: AwsmfaError, invocation: Invocation) -> int:

@@ -9,14 +9,14 @@ from typing import Annotated
 import typer
 
 from awsmfa_profiles.cli import defaults
-from awsmfa_profiles.cli.params import Profile, option
+from awsmfa_profiles.cli.params import SessionProfile, option
 from awsmfa_profiles.cli.render import describe_expiry, note, say, tightened
 from awsmfa_profiles.errors import command_line
 from awsmfa_profiles.session import Status, describe_duration, format_expiration
 
 
 def export_session(
-    name: Profile,
+    name: SessionProfile,
     fmt: Annotated[
         str,
         typer.Option(

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from awsmfa_profiles.cli import completion
 from awsmfa_profiles.cli.defaults import Invocation, profile_from_environment
 from awsmfa_profiles.errors import UsageError
 from awsmfa_profiles.session import describe_duration, parse_duration
@@ -28,16 +29,20 @@ def _remember_where_it_came_from(context: typer.Context, name: str) -> str:
     return name
 
 
-Profile = Annotated[
-    str,
-    typer.Argument(
+def _profile(complete: Any) -> Any:
+    return typer.Argument(
         metavar="NAME",
         help="The profile; default $AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else 'default'.",
         default_factory=_default_profile,
         show_default=False,
         callback=_remember_where_it_came_from,
-    ),
-]
+        autocompletion=complete,
+    )
+
+
+# A profile with long-term keys (refresh, init, doctor); one with a session (export).
+Profile = Annotated[str, _profile(completion.long_term_profiles)]
+SessionProfile = Annotated[str, _profile(completion.session_profiles)]
 
 
 def option(*declarations: str, metavar: str | None = None, help: str) -> Any:
@@ -51,6 +56,7 @@ ProfileNames = Annotated[
         metavar="NAME...",
         help="Profiles to check; default every one with a [NAME-long-term].",
         show_default=False,
+        autocompletion=completion.checked_profiles,
     ),
 ]
 Region = Annotated[

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from awsmfa_profiles.cli import defaults, prompts
+from awsmfa_profiles.cli import completion, defaults, prompts
 from awsmfa_profiles.cli.defaults import Invocation
 from awsmfa_profiles.cli.params import (
     AsJson,
@@ -52,6 +52,7 @@ def refresh(
             metavar="[NAME]...",
             help="The profiles; default $AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else 'default'.",
             show_default=False,
+            autocompletion=completion.long_term_profiles,
         ),
     ] = None,
     every: Annotated[
