@@ -124,11 +124,23 @@ def _check_one(
             key_age=age,
         )
     try:
-        expires_at = credentials.stored_session(name).expires_at
+        stored = credentials.stored_session(name)
     except ConfigError as error:
         # One unreadable session must not hide the others from a cron report.
         return ProfileStatus(
             name, Status.MISSING, None, None, problem=error.message, action=action, key_age=age
+        )
+    expires_at = stored.expires_at
+    if stored.has_token and expires_at is None:
+        # Another tool (aws configure mfa-login, say) wrote a session without its expiry.
+        return ProfileStatus(
+            name,
+            Status.MISSING,
+            None,
+            None,
+            problem=f"[{name}] holds a session with no expiration, so its end is unknown",
+            action=action,
+            key_age=age,
         )
     left = None if expires_at is None else int((expires_at - now).total_seconds())
     state = status(expires_at, now, margin)

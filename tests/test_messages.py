@@ -193,3 +193,15 @@ def test_fido_only_says_what_works_instead(
     assert result.exit_code == 2
     assert "aws login" in result.stderr
     assert "virtual MFA device" in result.stderr
+
+
+def test_check_names_a_session_without_an_expiration(credentials_file: Path) -> None:
+    # As `aws configure mfa-login` writes a session: the keys and token, no expiry.
+    credentials_file.write_text(
+        f"[dev-long-term]\n{KEYS}\n[dev]\n"
+        "aws_access_key_id = ASIAX\naws_secret_access_key = s\naws_session_token = t\n"
+    )
+    result = run_cli("check", "dev")
+    assert result.exit_code == 1
+    assert "never refreshed" not in result.stdout
+    assert "no expiration" in result.stdout
