@@ -33,7 +33,9 @@ app = typer.Typer(
 # In the order a new user meets them, each with a summary short enough for the list that
 # `awsmfa --help` prints (click cuts a longer first sentence with "...").
 app.command(short_help="Put your long-term keys into [NAME-long-term], once.")(init.init)
-app.command(short_help="Get a new MFA session into [NAME] when it runs out.")(refresh.refresh)
+app.command(short_help="Get a new MFA session into [NAME] (or several) when it runs out.")(
+    refresh.refresh
+)
 app.command(short_help="Report every session offline; exit 1 if one needs a refresh.")(check.check)
 app.command(short_help="Check the whole setup of a profile; each problem with its fix.")(
     doctor.doctor
