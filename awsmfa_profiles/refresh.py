@@ -86,6 +86,7 @@ class Refreshed:
     remembered_device: bool
     loosened_mode: int | None  # the looser mode the file had before it was tightened to 0600
     role_arn: str | None = None
+    long_term_section: str | None = None  # where a remembered device went; None: [NAME-long-term]
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
         remembered_device=planned.device is None,
         loosened_mode=loosened,
         role_arn=planned.role_arn,
+        long_term_section=planned.profile.section,
     )
 
 

@@ -203,6 +203,7 @@ def test_short_term_suffix_writes_the_session_beside_the_keys(
     assert "aws_session_token" not in found["dev"]
     assert found["dev-prod"]["aws_session_token"]
     assert "[dev-prod] refreshed" in result.stdout
+    assert "as aws_mfa_device in [dev]." in result.stderr
 
 
 def test_long_term_suffix_names_the_keys_section(

@@ -84,7 +84,8 @@ def refreshed(
     if outcome.loosened_mode is not None:
         tightened(credentials_path, outcome.loosened_mode)
     if outcome.remembered_device:
-        note(f"Remembered MFA device {outcome.device} as aws_mfa_device in [{name}-long-term].")
+        section = outcome.long_term_section or f"{name}-long-term"
+        note(f"Remembered MFA device {outcome.device} as aws_mfa_device in [{section}].")
     if outcome.role_arn:
         note(f"Assumed role {outcome.role_arn}.")
     expires_at = outcome.session.expires_at
