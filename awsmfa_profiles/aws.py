@@ -53,6 +53,8 @@ _DEVICE_INVALID_MARKER = "serial number"
 # say so as SignatureDoesNotMatch "Signature expired: ...", other services by these codes.
 _CLOCK_SKEWED = {"RequestExpired", "RequestTimeTooSkewed"}
 _CLOCK_SKEWED_MARKER = "signature expired"
+# What an ARN in an answer may hold: one word of printable ASCII.
+_ARN = re.compile(r"arn:[!-~]+", re.ASCII)
 
 T = TypeVar("T")
 
@@ -312,8 +314,17 @@ class BotocoreAws:
         self._deadline = deadline or _Deadline(DEFAULT_TIMEOUT)
 
     def caller_arn(self) -> str:
-        response = self._call("sts:GetCallerIdentity", self._sts.get_caller_identity)
-        return str(response["Arn"])
+        action = "sts:GetCallerIdentity"
+        response = self._call(action, self._sts.get_caller_identity)
+        try:
+            arn = response["Arn"]
+        except (KeyError, TypeError):
+            raise _unreadable(action) from None
+        # Refused before any code is asked for: it is written into the credentials file as
+        # x_principal_arn, where a line break could not be written once the code was spent.
+        if not isinstance(arn, str) or not _ARN.fullmatch(arn):
+            raise _unreadable(action)
+        return arn
 
     def server_time(self) -> datetime | None:
         return self._server_time

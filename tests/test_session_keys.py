@@ -205,3 +205,37 @@ def test_a_session_recorded_for_a_role_is_judged_as_a_role_session(
     env = {"MFA_ASSUME_ROLE": roles[0]}
     assert run_cli("refresh", "dev", "--code", "123456", env=env).exit_code == 0
     assert run_cli("check", "dev").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:iam::123456789012:user/john.doe&#10;[default]&#10;aws_access_key_id = AKIAX",
+        "arn:aws:iam::123456789012:user/x&#10;[default]&#10;x:root",
+        "arn:aws:iam::123456789012:user/john doe",
+    ],
+)
+def test_a_caller_arn_that_cannot_be_recorded_is_refused_before_the_code(
+    aws: FakeAws, user: IamUser, credentials_file: Path, arn: str
+) -> None:
+    # x_principal_arn takes the caller's ARN as AWS gave it: an answer that is not one
+    # printable word (something other than AWS answered) must not reach the file, nor
+    # end in an internal error after the code was spent.
+    credentials_file.write_text(long_term_text(user))
+    before = credentials_file.read_bytes()
+    aws.respond(
+        "GetCallerIdentity",
+        f"<Arn>{arn}</Arn><UserId>123456789012</UserId><Account>123456789012</Account>",
+    )
+    aws.respond(
+        "ListMFADevices",
+        f"<MFADevices><member><SerialNumber>{user.device}</SerialNumber>"
+        "<EnableDate>2026-01-01T00:00:00Z</EnableDate></member></MFADevices>"
+        "<IsTruncated>false</IsTruncated>",
+    )
+    result = run_cli("refresh", "dev", "--code", "123456")
+    assert result.exit_code == 1, result.output
+    assert "sts:GetCallerIdentity" in result.stderr
+    assert "Traceback" not in result.output
+    assert "GetSessionToken" not in aws.requests
+    assert credentials_file.read_bytes() == before
