@@ -81,6 +81,19 @@ def check_profile_name(name: str) -> str:
     return name
 
 
+def can_be_offered(name: str) -> bool:
+    """Whether a profile name read from the file may be offered, in a message or to a
+    shell completing a command: one awsmfa accepts, that prints as it is typed (no control
+    character to drive the terminal, no invisible one to hide in the command line)."""
+    if not name.isprintable():
+        return False
+    try:
+        check_profile_name(name)
+    except UsageError:
+        return False
+    return True
+
+
 class KeysConflict(enum.Enum):
     """Long-term keys in [NAME], where awsmfa writes sessions, and what that calls for."""
 
@@ -201,6 +214,11 @@ class CredentialsFile:
             if section.endswith(LONG_TERM_SUFFIX) and len(section) > len(LONG_TERM_SUFFIX)
         ]
 
+    def offered_profiles(self) -> list[str]:
+        """The profiles of `long_term_profiles()` that a message may name: the user can
+        type them back."""
+        return [name for name in self.long_term_profiles() if can_be_offered(name)]
+
     def sections_holding(self, access_key_id: str) -> list[str]:
         """Every section whose aws_access_key_id is this key, in file order."""
         return [
@@ -283,12 +301,12 @@ class CredentialsFile:
         """Profiles whose name is close to `name`: what a typo most likely meant."""
         import difflib
 
-        return difflib.get_close_matches(name, self.long_term_profiles(), n=3, cutoff=0.7)
+        return difflib.get_close_matches(name, self.offered_profiles(), n=3, cutoff=0.7)
 
     def _suggestion(self, name: str, close: list[str]) -> str:
         if close:
             return f"; did you mean {' or '.join(close)}?"
-        others = [profile for profile in self.long_term_profiles() if profile != name]
+        others = [profile for profile in self.offered_profiles() if profile != name]
         if not others:
             return ""
         shown = ", ".join(others[:_PROFILES_LISTED])

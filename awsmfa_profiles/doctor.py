@@ -239,7 +239,7 @@ def _long_term_keys(
             )
         else:
             close = credentials.close_profiles(name)
-            others = [profile for profile in credentials.long_term_profiles() if profile != name]
+            others = [profile for profile in credentials.offered_profiles() if profile != name]
             if close:
                 detail = f"did you mean {' or '.join(close)}?"
                 fix = command_line("doctor", close[0])

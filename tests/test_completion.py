@@ -91,6 +91,19 @@ def test_check_offers_every_profile_it_can_report() -> None:
     assert completed(bash_words("awsmfa check dev ")) == ["dev", "dev2", "ops"]
 
 
+def test_names_that_cannot_be_typed_back_are_not_offered(profiles: Path) -> None:
+    # A space, DEFAULT, a terminal's escape, a zero-width space: names awsmfa refuses, or
+    # that would put control characters on the command line being edited.
+    odd = (" old", "DEFAULT", "ops\x1bc", "dex\x9b2J", "o\u200bps")
+    profiles.write_text(
+        profiles.read_text()
+        + "".join(f"[{name}-long-term]\n{LONG_TERM}\n[{name}]\n{SESSION}" for name in odd)
+    )
+    assert completed(bash_words("awsmfa refresh ")) == ["dev", "dev2"]
+    assert completed(bash_words("awsmfa export ")) == ["dev", "ops"]
+    assert completed(bash_words("awsmfa check ")) == ["dev", "dev2", "ops"]
+
+
 def test_a_missing_or_broken_file_offers_nothing(profiles: Path) -> None:
     profiles.write_text("no section\n")
     assert completed(bash_words("awsmfa refresh ")) == []

@@ -108,6 +108,50 @@ def test_a_profile_without_a_close_name_lists_those_there(
     assert "alpha, beta" in result.stderr
 
 
+# Sections of the file whose names cannot be typed back: a space, DEFAULT, a terminal's
+# escape (ESC c resets it; U+009B is a C1 control sequence introducer), a zero-width space.
+ODD_SECTIONS = "".join(
+    f"[{name}-long-term]\n{KEYS}"
+    for name in (" old", "DEFAULT", "ops\x1bc", "dex\x9b2J", "o\u200bps")
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "stream"),
+    [
+        (["refresh", "zzz", "--code", "123456"], "stderr"),
+        (["export", "zzz"], "stderr"),
+        (["doctor", "zzz", "--endpoint-url", "http://127.0.0.1:9"], "stdout"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else value[0],
+)
+def test_only_profiles_that_can_be_named_are_listed(
+    credentials_file: Path, command: list[str], stream: str
+) -> None:
+    credentials_file.write_text(f"[alpha-long-term]\n{KEYS}{ODD_SECTIONS}")
+    result = run_cli(*command)
+    text = getattr(result, stream)
+    assert "its profiles: alpha\n" in text
+    for odd in (" old", "DEFAULT", "\x1b", "\x9b", "\u200b"):
+        assert odd not in text
+
+
+@pytest.mark.parametrize("typed", ["old", "ops"])
+def test_a_close_name_that_cannot_be_named_is_not_suggested(
+    aws: FakeAws, credentials_file: Path, typed: str
+) -> None:
+    credentials_file.write_text(ODD_SECTIONS)
+    for command in (["refresh", typed, "--code", "123456"], ["init", typed]):
+        result = run_cli(*command)
+        assert result.exit_code == 2
+        assert "did you mean" not in result.stderr
+        assert "\x1b" not in result.stderr
+    doctor = run_cli("doctor", typed, "--endpoint-url", "http://127.0.0.1:9")
+    assert "did you mean" not in doctor.stdout
+    assert f"fix: awsmfa init {typed}" in doctor.stdout
+    assert aws.requests == []
+
+
 def test_the_default_profile_is_said_to_be_assumed(aws: FakeAws, credentials_file: Path) -> None:
     credentials_file.write_text(f"[team-long-term]\n{KEYS}")
     result = run_cli("refresh", "--code", "123456")

@@ -105,12 +105,14 @@ def _current_shell() -> str:
 def long_term_profiles(incomplete: str) -> list[str]:
     """Profiles with [NAME-long-term]: what refresh, init and doctor work on."""
     credentials = _credentials()
-    names = [] if credentials is None else credentials.long_term_profiles()
+    names = [] if credentials is None else credentials.offered_profiles()
     return [name for name in names if name.startswith(incomplete)]
 
 
 def session_profiles(incomplete: str) -> list[str]:
     """Sections that hold a session: what export hands out."""
+    from awsmfa_profiles.credentials_file import can_be_offered
+
     credentials = _credentials()
     if credentials is None:
         return []
@@ -118,7 +120,7 @@ def session_profiles(incomplete: str) -> list[str]:
         name
         for name in credentials.sections()
         if name.startswith(incomplete)
-        and not name.endswith("-long-term")
+        and can_be_offered(name)
         and credentials.get(name, "aws_session_token")
     ]
 
