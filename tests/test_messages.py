@@ -152,6 +152,22 @@ def test_a_close_name_that_cannot_be_named_is_not_suggested(
     assert aws.requests == []
 
 
+def test_the_new_hints_put_a_name_with_a_leading_dash_after_the_options(
+    aws: FakeAws, credentials_file: Path
+) -> None:
+    credentials_file.write_text(f"[-dev-long-term]\n{KEYS}[-s]\n{SESSION}")
+    missing = run_cli("refresh", "--code", "123456", "--", "-zzz")
+    assert "Run `awsmfa init -- -zzz`: it asks" in missing.stderr
+    kept = run_cli("refresh", "--code", "123456", "--", "-s")
+    assert "Run `awsmfa init -- -s`: it asks for your long-term keys and keeps" in kept.stderr
+    exported = run_cli("export", "--", "-zzz")
+    assert "Then run `awsmfa refresh -- -zzz`." in exported.stderr
+    doctor = run_cli("doctor", "--endpoint-url", "http://127.0.0.1:9", "--", "-dex")
+    assert "did you mean -dev?" in doctor.stdout
+    assert "fix: awsmfa doctor -- -dev" in doctor.stdout
+    assert aws.requests == []
+
+
 def test_the_default_profile_is_said_to_be_assumed(aws: FakeAws, credentials_file: Path) -> None:
     credentials_file.write_text(f"[team-long-term]\n{KEYS}")
     result = run_cli("refresh", "--code", "123456")
