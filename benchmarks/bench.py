@@ -11,6 +11,14 @@ back to back, so drift hits both nearly alike and cancels in their ratio; the or
 inside a pair alternates (ours first, then baseline first) so that neither side always
 runs on the warmer cache.
 
+Linearity is a ratio of the same kind: of the time each profile adds. A scenario with a
+`fixed` command (the same job on a 3-profile file) subtracts that run's time from both
+sides of each sample, so the ratio compares the time the extra profiles cost, scaled by
+how many more there are; 1.0 means each profile costs the same at 10,000 as at 2000.
+
+Peak memory is the resident set of the whole process (`ru_maxrss` from `wait4`), read a
+few times; it hardly varies, and a limit is missed only when every run exceeds it.
+
 Why this interval: the report gives the median of the paired ratios and a 90%
 confidence interval of that median from order statistics (the binomial, or sign-test,
 interval: for n ratios, the k-th smallest and k-th largest, with k chosen from the
@@ -47,6 +55,7 @@ DEVICE = "arn:aws:iam::123456789012:mfa/john.doe"
 VALID_UNTIL = "2099-01-01 00:00:00"  # aws-mfa's own form; awsmfa reads it too
 CONFIDENCE = 0.90
 MIN_RUNS = 5  # the fewest pairs for which a 90% order-statistic interval exists
+MEMORY_RUNS = 5
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,17 @@ class Scenario:
     baseline: Command
     target: float  # the paired ratio ours/baseline must not exceed
     requests: int | None = None  # requests each run of ours must make, where that matters
+    # For a ratio of marginal costs: the fixed part, subtracted from both sides, and how
+    # many times more work ours does than the baseline beyond it.
+    fixed: Command | None = None
+    scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class MemoryLimit:
+    name: str
+    command: Command
+    limit_mib: float  # peak resident memory of the process must not exceed this
 
 
 @dataclass(frozen=True)
@@ -175,6 +195,7 @@ def scenarios(tools: Tools, homes: Homes) -> list[Scenario]:
         return Command("python -c pass", [tools.python, "-c", "pass"], home)
 
     small = homes.get("read-3", 3)
+    mid = homes.get("read-2000", 2000)
     large = homes.get("read-10000", 10_000)
     check = ["check", "dev"]
     table = [
@@ -194,6 +215,14 @@ def scenarios(tools: Tools, homes: Homes) -> list[Scenario]:
             requests=1,
         ),
         Scenario("check dev, 10000 profiles", awsmfa(check, large), peer_noop(large), 0.4),
+        Scenario(
+            "check dev, time per profile at 10000 over at 2000 (linear: 1)",
+            awsmfa(check, large),
+            Command("awsmfa check dev, 2000 profiles", [tools.awsmfa, *check], mid),
+            1.0,
+            fixed=awsmfa(check, small),
+            scale=(10_000 - 3) / (2000 - 3),
+        ),
     ]
     for profiles, target in READ_ONLY_SIZES:
         home = homes.get(f"read-{profiles}", profiles)
@@ -202,6 +231,13 @@ def scenarios(tools: Tools, homes: Homes) -> list[Scenario]:
                 Scenario(f"{name}, {profiles} profiles", awsmfa(args, home), bare(home), target)
             )
     return table
+
+
+def memory_limits(tools: Tools, homes: Homes) -> list[MemoryLimit]:
+    large = homes.get("read-10000", 10_000)
+    check = Command("awsmfa check dev", [tools.awsmfa, "check", "dev"], large)
+    # What `check` took on this file before issue 17's changes: they must not cost memory.
+    return [MemoryLimit("check dev, 10000 profiles", check, 52.4)]
 
 
 def environment(home: Path, endpoint: str) -> dict[str, str]:
@@ -233,6 +269,40 @@ def timed(command: Command, endpoint: str, counter: Counter) -> tuple[float, int
     return elapsed, counter.count - before
 
 
+def peak_memory(command: Command, endpoint: str) -> float:
+    """The peak resident memory, in MiB, of one run of `command`."""
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            command.argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            env=environment(command.home, endpoint),
+        )
+        # wait4, unlike Popen.wait, reports the resources of this one child.
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace")
+            raise SystemExit(f"{command.label} failed ({process.returncode}):\n{message}")
+    # ru_maxrss is in KiB on Linux, in bytes on macOS.
+    return usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+
+
+def measure_memory(limit: MemoryLimit, runs: int, endpoint: str) -> dict[str, Any]:
+    peaks = [peak_memory(limit.command, endpoint) for _ in range(runs)]
+    return {
+        "memory": limit.name,
+        "command": limit.command.label,
+        "peak_mib": [round(peak, 1) for peak in peaks],
+        "median_mib": round(statistics.median(peaks), 1),
+        "limit_mib": limit.limit_mib,
+        # Memory barely moves between runs; a limit is missed when no run kept to it.
+        "missed": min(peaks) > limit.limit_mib,
+    }
+
+
 def median_interval(values: Sequence[float], confidence: float) -> tuple[float, float, float]:
     """A distribution-free confidence interval of the median: (low, high, coverage).
 
@@ -254,24 +324,31 @@ def median_interval(values: Sequence[float], confidence: float) -> tuple[float, 
 
 def paired_runs(
     scenario: Scenario, runs: int, endpoint: str, counter: Counter
-) -> Iterator[tuple[float, float, int, int]]:
-    """(ours seconds, baseline seconds, ours requests, baseline requests) per pair."""
+) -> Iterator[tuple[float, float, int, int, float]]:
+    """(ours seconds, baseline seconds, ours requests, baseline requests, fixed seconds)
+    per pair; fixed is 0 unless the scenario has a fixed part."""
     sides = [scenario.ours, scenario.baseline]
+    if scenario.fixed is not None:
+        sides.append(scenario.fixed)
     for _ in range(2):  # warm the page cache and moto before timing
         for command in sides:
             timed(command, endpoint, counter)
     for run in range(runs):
-        # Alternate which side goes first: ours, baseline | baseline, ours | ...
-        order = (0, 1) if run % 2 == 0 else (1, 0)
+        # Rotate which side goes first: ours, baseline | baseline, ours | ...
+        order = [(run + offset) % len(sides) for offset in range(len(sides))]
         result: dict[int, tuple[float, int]] = {}
         for side in order:
             result[side] = timed(sides[side], endpoint, counter)
-        yield result[0][0], result[1][0], result[0][1], result[1][1]
+        fixed = result[2][0] if len(sides) == 3 else 0.0
+        yield result[0][0], result[1][0], result[0][1], result[1][1], fixed
 
 
 def measure(scenario: Scenario, runs: int, endpoint: str, counter: Counter) -> dict[str, Any]:
     pairs = list(paired_runs(scenario, runs, endpoint, counter))
-    ratios = [ours / baseline for ours, baseline, _, _ in pairs]
+    ratios = [
+        (ours - fixed) / (scenario.scale * (baseline - fixed))
+        for ours, baseline, _, _, fixed in pairs
+    ]
     median = statistics.median(ratios)
     low, high, coverage = median_interval(ratios, CONFIDENCE)
     quartiles = statistics.quantiles(ratios, n=4)
@@ -325,6 +402,18 @@ def print_table(results: list[dict[str, Any]]) -> None:
         )
 
 
+def print_memory_table(results: list[dict[str, Any]]) -> None:
+    print("\n| peak memory | awsmfa | median [lowest, highest] | limit | verdict |")
+    print("|---|---|---|---|---|")
+    for r in results:
+        verdict = "MISSED" if r["missed"] else "met"
+        print(
+            f"| {r['memory']} | {r['command']} | {r['median_mib']:.1f} MiB "
+            f"[{min(r['peak_mib']):.1f}, {max(r['peak_mib']):.1f}] "
+            f"| <= {r['limit_mib']} MiB | {verdict} |"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -351,13 +440,15 @@ def main() -> int:
 
     tools = Tools(args.awsmfa, args.peer, args.python)
     root = Path(tempfile.mkdtemp(prefix="awsmfa-bench-"))
+
+    def wanted(name: str) -> bool:
+        return not args.only or any(text in name for text in args.only)
+
     try:
-        chosen = [
-            s
-            for s in scenarios(tools, Homes(root))
-            if not args.only or any(text in s.name for text in args.only)
-        ]
-        if not chosen:
+        homes = Homes(root)
+        chosen = [s for s in scenarios(tools, homes) if wanted(s.name)]
+        limits = [m for m in memory_limits(tools, homes) if wanted(m.name)]
+        if not chosen and not limits:
             parser.error("no scenario matches --only")
         endpoint, counter = start_moto()
         print(
@@ -369,17 +460,25 @@ def main() -> int:
         for number, scenario in enumerate(chosen, 1):
             print(f"[{number}/{len(chosen)}] {scenario.name}", file=sys.stderr, flush=True)
             results.append(measure(scenario, args.runs, endpoint, counter))
+        memory = []
+        for limit in limits:
+            print(f"[memory] {limit.name}", file=sys.stderr, flush=True)
+            memory.append(measure_memory(limit, MEMORY_RUNS, endpoint))
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    print_table(results)
+    if results:
+        print_table(results)
+    if memory:
+        print_memory_table(memory)
     missed = [r["scenario"] for r in results if r["missed"]]
+    missed += [f"peak memory of {r['memory']}" for r in memory if r["missed"]]
     print(
         f"\nA target is missed only when the whole {CONFIDENCE:.0%} interval of the median "
         "paired ratio lies above it. "
         + (f"Missed: {'; '.join(missed)}." if missed else "No target missed.")
     )
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2) + "\n")
+        args.json.write_text(json.dumps(results + memory, indent=2) + "\n")
     return 1 if missed else 0
 
 
