@@ -9,13 +9,8 @@ full configupdater or configparser parse does, and `check` never imports configu
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import gc
 
-# configparser's own patterns (RawConfigParser._SECT_TMPL, _OPT_TMPL, NONSPACECRE).
-_SECTION = re.compile(r"\[(?P<header>.+)\]")
-_OPTION = re.compile(r"(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$")
-_NONSPACE = re.compile(r"\S")
 _COMMENT_PREFIXES = ("#", ";")
 DEFAULT_SECTION = "DEFAULT"
 
@@ -31,82 +26,116 @@ class IniError(Exception):
         self.key = key
 
 
-@dataclass
 class Section:
-    """One `[name]` block: its header's line index and each key's joined value."""
+    """One `[name]` block: its header's line index and each key's value."""
 
-    name: str
-    start: int  # index of the header line
-    end: int = -1  # index after its last line: the next header, or the end of the text
-    values: dict[str, list[str]] = field(default_factory=dict)
+    # A plain class with slots: a large file has tens of thousands of sections.
+    __slots__ = ("end", "name", "start", "values")
+
+    def __init__(self, name: str, start: int) -> None:
+        self.name = name
+        self.start = start  # index of the header line
+        self.end = -1  # index after its last line: the next header, or the end of the text
+        # Each key's lines joined with newlines, as configparser joins them before it
+        # strips the end.
+        self.values: dict[str, str] = {}
 
     def all_values(self) -> dict[str, str]:
-        return {key: self.value(key) or "" for key in self.values}
+        return {key: value.rstrip() for key, value in self.values.items()}
 
     def value(self, key: str) -> str | None:
-        lines = self.values.get(key)
-        # configparser joins a value's lines with newlines and strips the end.
-        return None if lines is None else "\n".join(lines).rstrip()
+        joined = self.values.get(key)
+        return None if joined is None else joined.rstrip()
 
 
 def split_lines(text: str) -> list[str]:
     """Lines with their endings, split where configparser splits them: at `\\n` only."""
-    lines = text.split("\n")
-    last = lines.pop()
-    result = [line + "\n" for line in lines]
-    if last:
-        result.append(last)
-    return result
+    lines = text.splitlines(keepends=True)
+    # splitlines also breaks at \r, \f, \u2028 and others. When it found as many lines
+    # as there are \n-ended ones, it broke nowhere else (a break at the very end
+    # changes nothing), and its list is the one wanted, made in C.
+    if len(lines) != text.count("\n") + (not text.endswith("\n") and text != ""):
+        lines = [line + "\n" for line in text.split("\n")]
+        last = lines.pop()[:-1]
+        if last:
+            lines.append(last)
+    return lines
 
 
 def scan(lines: list[str]) -> list[Section]:
     """The sections of `lines` in order; IniError where configparser would refuse them."""
+    # Nothing made here can form a reference cycle, and the collector, set off by the
+    # many objects a large file needs, would walk them all again and again for nothing.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan(lines)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _scan(lines: list[str]) -> list[Section]:
+    # configparser.RawConfigParser._read, line for line, with str methods in place of its
+    # patterns (SECTCRE, _OPT_TMPL, NONSPACECRE): their `\s` is str.isspace's whitespace.
     sections: list[Section] = []
     by_name: dict[str, Section] = {}
     # configparser merges every [DEFAULT] block into one, so a key repeated across
     # them is a duplicate too.
-    default_values: dict[str, list[str]] = {}
+    default_values: dict[str, str] = {}
     current: Section | None = None
+    values: dict[str, str] = {}  # those of `current`
     key: str | None = None
     indent_level = 0
     syntax_error: IniError | None = None
+    # One string per distinct key: a large file repeats the same few keys thousands of
+    # times, and the file model keeps them all.
+    known_keys: dict[str, str] = {}
     for index, line in enumerate(lines):
         stripped = line.strip()
         if not stripped or stripped.startswith(_COMMENT_PREFIXES):
             # A blank line inside a value belongs to it; a comment line belongs to nothing.
-            if not stripped and current is not None and key and key in current.values:
-                current.values[key].append("")
+            if not stripped and key:
+                values[key] += "\n"
             continue
-        first = _NONSPACE.search(line)
-        indent = first.start() if first else 0
-        if current is not None and key and indent > indent_level:
-            current.values[key].append(stripped)
+        indent = len(line) - len(line.lstrip())
+        if key and indent > indent_level:
+            values[key] += "\n" + stripped
             continue
         indent_level = indent
-        header = _SECTION.match(stripped)
-        if header:
-            name = header.group("header")
+        # `\[(?P<header>.+)\]`: up to the last `]`, with at least one character inside.
+        closing = stripped.rfind("]") if stripped.startswith("[") else -1
+        if closing > 1:
+            name = stripped[1:closing]
             if name in by_name and name != DEFAULT_SECTION:
                 raise IniError("duplicate-section", index + 1, section=name)
             current = Section(name, start=index)
             if name == DEFAULT_SECTION:
                 current.values = default_values
-            sections.append(current)
-            if name != DEFAULT_SECTION:
+            else:
                 by_name[name] = current
+            values = current.values
+            sections.append(current)
             key = None
             continue
         if current is None:
             raise IniError("no-section", index + 1)
-        option = _OPTION.match(stripped)
-        if option is None or not option.group("option"):
+        # `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: the key ends at the first
+        # delimiter of the two.
+        delimiter = stripped.find("=")
+        colon = stripped.find(":", 0, delimiter if delimiter >= 0 else len(stripped))
+        if colon >= 0:
+            delimiter = colon
+        if delimiter < 0:
             syntax_error = syntax_error or IniError("syntax", index + 1, section=current.name)
-            if option is None:
-                continue
-        key = option.group("option").rstrip().lower()
-        if key in current.values:
+            continue
+        key = stripped[:delimiter].rstrip().lower()
+        key = known_keys.setdefault(key, key)
+        if not key:
+            syntax_error = syntax_error or IniError("syntax", index + 1, section=current.name)
+        if key in values:
             raise IniError("duplicate-key", index + 1, section=current.name, key=key)
-        current.values[key] = [option.group("value").strip()]
+        values[key] = stripped[delimiter + 1 :].strip()
     if syntax_error is not None:
         raise syntax_error
     for position, section in enumerate(sections):

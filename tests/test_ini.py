@@ -6,6 +6,7 @@ import configparser
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_hostile_files import credentials_text
 
 from awsmfa_profiles.ini import IniError, scan, split_lines
@@ -97,3 +98,47 @@ def test_split_lines_splits_at_newlines_only() -> None:
     assert split_lines("a\rb\x0cc\u2028d\ne") == ["a\rb\x0cc\u2028d\n", "e"]
     assert split_lines("") == []
     assert split_lines("a\n") == ["a\n"]
+
+
+# The scan uses str methods where configparser uses patterns; these lines aim at the
+# places where the two could part: Unicode whitespace (for `\s`, strip and indentation),
+# both delimiters in either order, brackets inside and after a header, continuation
+# lines, and line breaks other than \n inside a line.
+ODD_SPACE = st.sampled_from([" ", "\t", "\xa0", "\u3000", "\x1c", "\x0c", "\x0b", "\x85", "\r"])
+ODD_TEXT = st.text(alphabet="aB=:[]#; \t\xa0\u2028\x1c\r", max_size=8)
+
+
+@st.composite
+def odd_line(draw: st.DrawFn) -> str:
+    indent = "".join(draw(st.lists(ODD_SPACE, max_size=3)))
+    name = draw(st.sampled_from(["a", "b", "DEFAULT", "a]b", " a", "x y", ""]))
+    content = draw(
+        st.one_of(
+            ODD_TEXT,
+            st.builds("[{}]{}".format, st.just(name), ODD_TEXT),
+            st.builds(
+                "{}{}{}{}{}".format,
+                st.sampled_from(["k", "K", "k:x", "k=x", "ké", "", "k k"]),
+                st.lists(ODD_SPACE, max_size=2).map("".join),
+                st.sampled_from(["=", ":"]),
+                st.lists(ODD_SPACE, max_size=2).map("".join),
+                ODD_TEXT,
+            ),
+        )
+    )
+    return indent + content
+
+
+@settings(max_examples=600, deadline=None)
+@given(lines=st.lists(odd_line(), max_size=12), start=st.sampled_from(["[a]\n", ""]))
+def test_scan_agrees_with_configparser_on_odd_lines(lines: list[str], start: str) -> None:
+    text = start + "\n".join(lines)
+    assert scan_view(text) == configparser_view(text)
+
+
+@given(text=st.text(alphabet="a\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", max_size=12))
+def test_split_lines_matches_configparsers_reading(text: str) -> None:
+    import io
+
+    # configparser.read_string reads through a StringIO, which breaks at \n alone.
+    assert split_lines(text) == list(io.StringIO(text))
