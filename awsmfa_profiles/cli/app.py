@@ -1,21 +1,15 @@
-"""The typer app and its one error boundary: every outcome of a run becomes one message
-and one exit status here, and nowhere else."""
+"""The typer app: the commands declared in cli/commands.py, the options before them
+(--version, --debug, shell completion), and the answers to a completion script."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 from typing import Annotated, Any
 
 import typer
 
-from awsmfa_profiles import __version__
-from awsmfa_profiles.cli import check, completion, doctor, export, init, refresh, remind, rotate
-from awsmfa_profiles.cli.defaults import Invocation
-from awsmfa_profiles.cli.render import StdoutClosed, note, say
-from awsmfa_profiles.durable import forget_replaced_files, replaced_files
-from awsmfa_profiles.errors import AwsmfaError, ConfigError, ExitStatus, Interrupted
+from awsmfa_profiles.cli import Invocation, commands, completion
+from awsmfa_profiles.cli.render import note, show_version
+from awsmfa_profiles.errors import ExitStatus
 
 app = typer.Typer(
     name="awsmfa",
@@ -32,24 +26,26 @@ app = typer.Typer(
 
 # In the order a new user meets them, each with a summary short enough for the list that
 # `awsmfa --help` prints (click cuts a longer first sentence with "...").
-app.command(short_help="Put your long-term keys into [NAME-long-term], once.")(init.init)
+app.command(short_help="Put your long-term keys into [NAME-long-term], once.")(commands.init)
 app.command(short_help="Get a new MFA session into [NAME] (or several) when it runs out.")(
-    refresh.refresh
+    commands.refresh
 )
-app.command(short_help="Report every session offline; exit 1 if one needs a refresh.")(check.check)
+app.command(short_help="Report every session offline; exit 1 if one needs a refresh.")(
+    commands.check
+)
 app.command(short_help="Check the whole setup of a profile; each problem with its fix.")(
-    doctor.doctor
+    commands.doctor
 )
-app.command(short_help="Print or install the daily reminder in your crontab.")(remind.remind)
-app.command(short_help="Replace your long-term access key with a new one, safely.")(rotate.rotate)
+app.command(short_help="Print or install the daily reminder in your crontab.")(commands.remind)
+app.command(short_help="Replace your long-term access key with a new one, safely.")(commands.rotate)
 app.command(name="export", short_help="Print the session for tools that read no profiles.")(
-    export.export_session
+    commands.export
 )
 
 
 def _show_version(value: bool) -> None:
     if value:
-        say(f"awsmfa {__version__}")
+        show_version()
         raise typer.Exit(ExitStatus.OK)
 
 
@@ -88,22 +84,24 @@ def root(
     context.ensure_object(Invocation).debug = debug
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run awsmfa with `argv` (default: the process's arguments); return the exit status."""
-    invocation = Invocation()
-    forget_replaced_files()
+def run(args: list[str], invocation: Invocation) -> int:
+    """Parse `args` with typer and run the command, or answer a completion script; return
+    the exit status.
+
+    The command line's own mistakes (an unknown option, a missing value) end here, with
+    typer's message and status 2. awsmfa's errors, interruptions and everything
+    unexpected go on to the error boundary in cli.main().
+    """
     command = typer.main.get_command(app)
     instruction = completion.requested()
     if instruction is not None:
         return _complete(command, instruction)
-    args = list(sys.argv[1:] if argv is None else argv)
     try:
         with command.make_context("awsmfa", args, obj=invocation) as context:
             result = command.invoke(context)
-    except AwsmfaError as error:
-        return _report(error, invocation)
-    except (KeyboardInterrupt, EOFError, typer.Abort):
-        return _report(Interrupted(f"interrupted{_what_was_written()}"), invocation)
+    except typer.Abort:
+        # click's word for Ctrl-C or Ctrl-D at one of its prompts.
+        raise KeyboardInterrupt from None
     except typer.Exit as done:
         return done.exit_code
     except typer.TyperException as error:
@@ -114,13 +112,6 @@ def main(argv: list[str] | None = None) -> int:
         else:
             note(f"Error: {error.message}")
         return error.exit_code
-    except StdoutClosed:
-        # Nothing to say it to, and the interpreter's last flush must not complain either.
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return ExitStatus.FAILED
-    except Exception as error:
-        return _unexpected(error, invocation)
     return int(result) if isinstance(result, int) else ExitStatus.OK
 
 
@@ -133,40 +124,3 @@ def _complete(command: Any, instruction: str) -> int:
     except Exception as error:
         note(f"awsmfa: completion failed ({type(error).__name__})")
         return ExitStatus.INTERNAL
-
-
-def _report(error: AwsmfaError, invocation: Invocation) -> int:
-    if isinstance(error, Interrupted):
-        # After ^C the cursor is still on the prompt's line.
-        note(f"\nawsmfa: {error.message}")
-        return error.exit_status
-    note(f"awsmfa: error: {error.message}")
-    if error.hint:
-        note(error.hint)
-    variable = invocation.profile_variable
-    if variable and isinstance(error, ConfigError):
-        # The user typed no name and may not know where this one came from.
-        note(f"(The profile name came from ${variable}; name a profile, or `unset {variable}`.)")
-    elif invocation.profile_defaulted and isinstance(error, ConfigError):
-        note(
-            "(No NAME was given, and neither $AWS_PROFILE nor $AWS_DEFAULT_PROFILE is set, "
-            "so awsmfa used `default`.)"
-        )
-    return error.exit_status
-
-
-def _unexpected(error: Exception, invocation: Invocation) -> int:
-    if invocation.debug:
-        raise error
-    # The type only: an unexpected exception's text could quote a secret.
-    note(f"awsmfa: unexpected error ({type(error).__name__}){_what_was_written()}")
-    note("Run again with --debug for the traceback, and please report it.")
-    return ExitStatus.INTERNAL
-
-
-def _what_was_written() -> str:
-    """True at the moment of the failure: a file may have been replaced just before it."""
-    written = replaced_files()
-    if not written:
-        return "; nothing was written"
-    return f" after {' and '.join(str(path) for path in written)} was written; nothing else was"

@@ -5,12 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 from awsmfa_profiles.cli import defaults
-from awsmfa_profiles.cli.params import AsJson, ProfileNames, duration, option
 from awsmfa_profiles.cli.render import check_entry, note, say, say_json, status_line
 from awsmfa_profiles.errors import AwsmfaError, ExitStatus
 
@@ -19,35 +16,19 @@ if TYPE_CHECKING:
 
 
 def check(
-    names: ProfileNames = None,
-    within: Annotated[
-        str | None,
-        option(
-            "--within",
-            metavar="DURATION",
-            help="A session with less than this left is expiring; default within in "
-            "[NAME-long-term], else 1h, for a role 10m.",
-        ),
-    ] = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print nothing when all are valid.")
-    ] = False,
-    as_json: AsJson = False,
-    notify: Annotated[
-        bool,
-        typer.Option(
-            "--notify",
-            help="Also show a desktop notification for each profile that needs a refresh.",
-        ),
-    ] = False,
+    names: list[str] | None = None,
+    *,
+    within: str | None = None,
+    quiet: bool = False,
+    as_json: bool = False,
+    notify: bool = False,
 ) -> int:
-    """Report each session offline: valid, expiring, expired or missing. Exit 1 if any
-    needs a refresh."""
+    """Report each session; exit status 1 when any needs a refresh."""
     from awsmfa_profiles.check import check as run_check
     from awsmfa_profiles.check import needing_a_code, printable, refresh_command, worst
 
     now = defaults.utc_now()
-    margin = duration(within, "--within")
+    margin = defaults.duration(within, "--within")
     try:
         results = run_check(
             list(names or []),

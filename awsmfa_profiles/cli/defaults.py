@@ -1,27 +1,18 @@
-"""The edge: where defaults come from the environment, resolved once per run and passed
-into the use cases as plain values."""
+"""The edge: defaults from the environment and values from option text, resolved once
+per run and passed into the use cases as plain values."""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from awsmfa_profiles.errors import UsageError
+from awsmfa_profiles.session import describe_duration, parse_duration
+
 PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
-
-
-@dataclass
-class Invocation:
-    """What one run learned while parsing its command line, for the error boundary."""
-
-    debug: bool = False
-    # The variable the profile name was taken from, when the user typed none.
-    profile_variable: str | None = None
-    # True when no name was typed and no variable named one, so `default` was used.
-    profile_defaulted: bool = False
 
 
 def credentials_path() -> Path:
@@ -58,3 +49,33 @@ def sleep(seconds: float) -> None:
 def interactive() -> bool:
     """Whether there is a person at a terminal to prompt."""
     return sys.stdin.isatty()
+
+
+def duration(text: str | None, option_name: str) -> timedelta | None:
+    """A duration option's value; UsageError naming the option when it is not one."""
+    if text is None:
+        return None
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise UsageError(f"{option_name}: {error}") from None
+
+
+def aws_timeout(text: str | None) -> timedelta:
+    """--timeout, else $AWSMFA_TIMEOUT, else the default; UsageError naming the source."""
+    from awsmfa_profiles.aws import DEFAULT_TIMEOUT, TIMEOUT_RANGE, TIMEOUT_VARIABLE
+
+    source = "--timeout"
+    if text is None:
+        text, source = os.environ.get(TIMEOUT_VARIABLE) or None, TIMEOUT_VARIABLE
+    if text is None:
+        return DEFAULT_TIMEOUT
+    shortest, longest = TIMEOUT_RANGE
+    value = duration(text, source)
+    if value is None or not shortest <= value <= longest:
+        raise UsageError(
+            f"{source}: {text!r} is not between {describe_duration(shortest)} and "
+            f"{describe_duration(longest)}",
+            hint="Give how long AWS may take to answer, e.g. 30s or 2m.",
+        )
+    return value

@@ -5,30 +5,27 @@ from __future__ import annotations
 import functools
 import os
 
-import typer
-
 from awsmfa_profiles.cli import defaults
-from awsmfa_profiles.cli.defaults import Invocation
-from awsmfa_profiles.cli.params import AsJson, EndpointUrl, Profile, Region, Timeout, aws_timeout
 from awsmfa_profiles.cli.render import finding_entry, finding_lines, say, say_json
 from awsmfa_profiles.errors import ExitStatus
 
 
 def doctor(
-    context: typer.Context,
-    name: Profile,
-    region: Region = None,
-    endpoint_url: EndpointUrl = None,
-    as_json: AsJson = False,
-    timeout: Timeout = None,
+    name: str,
+    *,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    as_json: bool = False,
+    timeout: str | None = None,
+    defaulted: bool = False,
 ) -> int:
-    """Check the setup step by step: file, modes, keys, AWS, MFA device, clock, shell
-    variables, session. Never writes. Exit 1 if a check failed."""
+    """Report each check of the setup; exit status 1 when one failed. `defaulted`: no NAME
+    was typed and no variable named one, so `default` was used."""
     from awsmfa_profiles.aws import connect as connect_to_aws
     from awsmfa_profiles.doctor import DoctorEnvironment, diagnose, failed
 
     # Resolved first: a bad value is refused before anything is read or sent.
-    connect = functools.partial(connect_to_aws, timeout=aws_timeout(timeout))
+    connect = functools.partial(connect_to_aws, timeout=defaults.aws_timeout(timeout))
     findings = diagnose(
         name,
         DoctorEnvironment(
@@ -44,7 +41,6 @@ def doctor(
     if as_json:
         say_json([finding_entry(finding) for finding in findings])
     else:
-        defaulted = context.ensure_object(Invocation).profile_defaulted
         # Said first: a newcomer may not know which profile awsmfa picked, or why.
         why = " (no NAME given, and $AWS_PROFILE is not set)" if defaulted else ""
         say(f"Checking profile [{name}]{why}:")

@@ -4,40 +4,15 @@ credential_process. Offline."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
-
-import typer
 
 from awsmfa_profiles.cli import defaults
-from awsmfa_profiles.cli.params import SessionProfile, option
 from awsmfa_profiles.cli.render import describe_expiry, note, say, tightened
 from awsmfa_profiles.errors import command_line
 from awsmfa_profiles.session import Status, describe_duration, format_expiration
 
 
-def export_session(
-    name: SessionProfile,
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            metavar="env|dotenv|json",
-            help="env: export lines for eval; dotenv: KEY=VALUE lines; json: credential_process.",
-        ),
-    ] = "env",
-    output: Annotated[
-        str | None,
-        option(
-            "--output",
-            "-o",
-            metavar="PATH",
-            help="Write to this file instead of printing: env and dotenv merge into it, json "
-            "replaces it (mode 0600).",
-        ),
-    ] = None,
-) -> None:
-    """Print the session of [NAME] for tools that read only environment variables, .env
-    files or credential_process. Offline; exit 1 if it has expired."""
+def export_session(name: str, *, fmt: str = "env", output: str | None = None) -> None:
+    """Print the session of [NAME], or write it into `output`."""
     from awsmfa_profiles.export import current_session, parse_format, render, write_output
 
     chosen = parse_format(fmt)

@@ -3,37 +3,28 @@
 from __future__ import annotations
 
 import functools
-from typing import Annotated
-
-import typer
 
 from awsmfa_profiles.cli import defaults, prompts
-from awsmfa_profiles.cli.params import EndpointUrl, Profile, Region, Timeout, aws_timeout
 from awsmfa_profiles.cli.render import note, say, tightened
 from awsmfa_profiles.durable import replaced_files
 from awsmfa_profiles.errors import Interrupted, command_line
 
 
 def init(
-    name: Profile,
-    discover: Annotated[
-        bool,
-        typer.Option(
-            "--discover/--no-discover", help="Ask AWS for the MFA device of the keys and record it."
-        ),
-    ] = True,
-    region: Region = None,
-    endpoint_url: EndpointUrl = None,
-    timeout: Timeout = None,
+    name: str,
+    *,
+    discover: bool = True,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    timeout: str | None = None,
 ) -> None:
-    """Put the long-term keys in [NAME-long-term]: rename [NAME] if it holds them, else ask.
-    Makes the file 0600 and ~/.aws 0700."""
+    """Put the long-term keys in [NAME-long-term] and note the MFA device."""
     from awsmfa_profiles.aws import connect as connect_to_aws
     from awsmfa_profiles.init import Action, DeviceKnown, prepare, record_device
     from awsmfa_profiles.keys import mask
 
     # Resolved first: a bad value is refused before anything is read or sent.
-    connect = functools.partial(connect_to_aws, timeout=aws_timeout(timeout))
+    connect = functools.partial(connect_to_aws, timeout=defaults.aws_timeout(timeout))
     path = defaults.credentials_path()
     interactive = defaults.interactive()
     prepared = prepare(

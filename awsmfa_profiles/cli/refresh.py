@@ -10,22 +10,9 @@ import os
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-import typer
-
-from awsmfa_profiles.cli import completion, defaults, prompts
-from awsmfa_profiles.cli.defaults import Invocation
-from awsmfa_profiles.cli.params import (
-    AsJson,
-    Code,
-    EndpointUrl,
-    Region,
-    Timeout,
-    aws_timeout,
-    duration,
-    option,
-)
+from awsmfa_profiles.cli import defaults, prompts
 from awsmfa_profiles.cli.render import (
     describe_expiry,
     note,
@@ -45,104 +32,27 @@ if TYPE_CHECKING:
 
 
 def refresh(
-    context: typer.Context,
-    names: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[NAME]...",
-            help="The profiles; default $AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else 'default'.",
-            show_default=False,
-            autocompletion=completion.long_term_profiles,
-        ),
-    ] = None,
-    every: Annotated[
-        bool,
-        typer.Option("--all", help="Every profile with a [NAME-long-term] section."),
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", "-f", help="Renew even if still valid.")
-    ] = False,
-    within: Annotated[
-        str | None,
-        option(
-            "--within",
-            metavar="DURATION",
-            help="Renew when less than this is left; default within in [NAME-long-term], "
-            "else 1h, for a role 10m.",
-        ),
-    ] = None,
-    session_duration: Annotated[
-        str | None,
-        option(
-            "--duration",
-            metavar="DURATION",
-            help="Session length, 15m to 36h (a role: to 12h); default duration in "
-            "[NAME-long-term], else 12h, for a role 1h.",
-        ),
-    ] = None,
-    device: Annotated[
-        str | None,
-        option(
-            "--device",
-            metavar="ARN",
-            help="MFA device ARN (or hardware token serial); default from the files, "
-            "else discovered.",
-        ),
-    ] = None,
-    code: Code = None,
-    region: Region = None,
-    endpoint_url: EndpointUrl = None,
-    timeout: Timeout = None,
-    role_arn: Annotated[
-        str | None,
-        option(
-            "--role-arn",
-            metavar="ARN",
-            help="Assume this IAM role with MFA; default role_arn in [NAME-long-term].",
-        ),
-    ] = None,
-    role_session_name: Annotated[
-        str | None,
-        option(
-            "--role-session-name",
-            metavar="NAME",
-            help="Session name for the role; default the IAM user name.",
-        ),
-    ] = None,
-    external_id: Annotated[
-        str | None,
-        option("--external-id", metavar="ID", help="External ID the role's trust policy requires."),
-    ] = None,
-    dotenv: Annotated[
-        str | None,
-        option(
-            "--dotenv",
-            metavar="PATH",
-            help="Also merge the session into this .env file, for notebooks (mode 0600).",
-        ),
-    ] = None,
-    as_json: AsJson = False,
-    long_term_suffix: Annotated[
-        str | None,
-        option(
-            "--long-term-suffix",
-            "--long-suffix",
-            metavar="SUFFIX",
-            help="As in aws-mfa: read the keys from [NAME-SUFFIX] ('none': from [NAME]).",
-        ),
-    ] = None,
-    short_term_suffix: Annotated[
-        str | None,
-        option(
-            "--short-term-suffix",
-            "--short-suffix",
-            metavar="SUFFIX",
-            help="As in aws-mfa: write the session into [NAME-SUFFIX].",
-        ),
-    ] = None,
+    names: list[str],
+    *,
+    every: bool = False,
+    force: bool = False,
+    within: str | None = None,
+    session_duration: str | None = None,
+    device: str | None = None,
+    code: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    timeout: str | None = None,
+    role_arn: str | None = None,
+    role_session_name: str | None = None,
+    external_id: str | None = None,
+    dotenv: str | None = None,
+    as_json: bool = False,
+    long_term_suffix: str | None = None,
+    short_term_suffix: str | None = None,
 ) -> int:
-    """Get a new MFA session into [NAME] from the long-term keys in [NAME-long-term]; with
-    several names or --all, each profile that needs one, a code per MFA device."""
+    """Refresh the named profiles (every one with --all); cli/commands.py has put the
+    profile from the environment there when the command line named none."""
     from awsmfa_profiles import mfa
     from awsmfa_profiles.aws import connect as connect_to_aws
     from awsmfa_profiles.compat import Variables, suffixed_sections
@@ -155,17 +65,17 @@ def refresh(
             hint="Name the profiles, or use --all for every one with a [NAME-long-term].",
         )
     # Resolved first: a bad value is refused before anything is read or sent.
-    connect = functools.partial(connect_to_aws, timeout=aws_timeout(timeout))
+    connect = functools.partial(connect_to_aws, timeout=defaults.aws_timeout(timeout))
     suffixed = long_term_suffix is not None or short_term_suffix is not None
-    if suffixed and (every or len(names or []) > 1):
+    if suffixed and (every or len(names) > 1):
         raise UsageError(
             "--long-term-suffix and --short-term-suffix apply to one profile",
             hint="Give one NAME, as aws-mfa's --profile takes one.",
         )
     options = RefreshOptions(
         force=force,
-        within=duration(within, "--within"),
-        duration=duration(session_duration, "--duration"),
+        within=defaults.duration(within, "--within"),
+        duration=defaults.duration(session_duration, "--duration"),
         device=None if device is None else mfa.check_device(device),
         code=None if code is None else mfa.check_code(code),
         region=defaults.region_from(region),
@@ -179,9 +89,7 @@ def refresh(
     )
     if suffixed:
         # aws-mfa's section names: the session's section is the name reported from here on.
-        session_name, long_term = suffixed_sections(
-            _one_name(context, names), long_term_suffix, short_term_suffix
-        )
+        session_name, long_term = suffixed_sections(names[0], long_term_suffix, short_term_suffix)
         names = [session_name]
         options = dataclasses.replace(options, long_term_section=long_term)
     interactive = defaults.interactive()
@@ -198,9 +106,9 @@ def refresh(
     )
     if every:
         return _refresh_many(None, options, env, as_json)
-    if as_json or len(names or []) > 1:
-        return _refresh_many(names or [_one_name(context, names)], options, env, as_json)
-    name = _one_name(context, names)
+    if as_json or len(names) > 1:
+        return _refresh_many(names, options, env, as_json)
+    [name] = names
     outcome = run_refresh(name, options, env)
     now = defaults.utc_now()
     _report(name, outcome, credentials_path, now)
@@ -218,18 +126,6 @@ def refresh(
             tightened(options.dotenv, loosened)
         say(f"Updated {options.dotenv} with the session of [{name}].")
     return ExitStatus.OK
-
-
-def _one_name(context: typer.Context, names: list[str] | None) -> str:
-    if names:
-        return names[0]
-    name, variable = defaults.profile_from_environment()
-    # Errors about a name the user did not type say which variable it came from, or
-    # that none did and `default` was assumed.
-    invocation = context.ensure_object(Invocation)
-    invocation.profile_variable = variable
-    invocation.profile_defaulted = variable is None
-    return name
 
 
 def _refresh_many(

@@ -5,34 +5,20 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from typing import Annotated
-
-import typer
 
 from awsmfa_profiles.cli import defaults
-from awsmfa_profiles.cli.params import ProfileNames, option
 from awsmfa_profiles.cli.render import note, say
 from awsmfa_profiles.errors import UsageError, command_line
 
 
 def remind(
-    names: ProfileNames = None,
-    install: Annotated[
-        bool,
-        typer.Option("--install", help="Put the line into your crontab, replacing an earlier one."),
-    ] = False,
-    uninstall: Annotated[
-        bool, typer.Option("--uninstall", help="Take awsmfa's line out of your crontab.")
-    ] = False,
-    at: Annotated[
-        str | None,
-        option(
-            "--at", metavar="HH:MM", help="Time of day, HH:MM on a 24-hour clock [default: 09:00]."
-        ),
-    ] = None,
+    names: list[str] | None = None,
+    *,
+    install: bool = False,
+    uninstall: bool = False,
+    at: str | None = None,
 ) -> None:
-    """A daily reminder from cron: `awsmfa check --quiet --notify` once a day. Without
-    --install or --uninstall, print the crontab line to add yourself."""
+    """Print, install or remove the crontab line of the daily reminder."""
     from awsmfa_profiles import crontab
     from awsmfa_profiles.programs import run_command
 

@@ -4,13 +4,13 @@ writes), and the wording of results that several commands share."""
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
+from awsmfa_profiles import __version__
 from awsmfa_profiles.session import (
     Status,
     describe_age,
@@ -20,6 +20,8 @@ from awsmfa_profiles.session import (
 )
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from awsmfa_profiles.check import ProfileStatus
     from awsmfa_profiles.doctor import Finding
     from awsmfa_profiles.refresh import Refreshed
@@ -33,20 +35,53 @@ class StdoutClosed(Exception):
 
 def say(text: str, *, newline: bool = True) -> None:
     """A result: stdout, which scripts and `> log` capture."""
-    try:
-        typer.echo(text, nl=newline)
-    except BrokenPipeError:
-        raise StdoutClosed from None
+    _write(text + "\n" if newline else text, err=False)
 
 
 def note(text: str) -> None:
     """Everything that is not the result: progress, notes, errors, on stderr."""
-    typer.echo(text, err=True)
+    _write(text + "\n", err=True)
 
 
 def relay(text: str) -> None:
     """Another program's stderr, passed on as it comes (a YubiKey's touch prompt)."""
-    typer.echo(text, err=True, nl=False)
+    _write(text, err=True)
+
+
+def show_version() -> None:
+    say(f"awsmfa {__version__}")
+
+
+def _write(text: str, *, err: bool) -> None:
+    """Write as typer.echo (click.echo) does, without importing typer for it."""
+    stream: TextIO | None = sys.stderr if err else sys.stdout
+    if stream is None:  # no stream to write to (pythonw), which click.echo allows too
+        return
+    try:
+        # click.echo writes text as it is and flushes, but for two cases: it drops ANSI
+        # escape codes when the stream is not a terminal, and writes UTF-8 where the
+        # stream was set up for ASCII. awsmfa's own text has neither need; text from the
+        # user's files might, and then click does it.
+        if "\x1b" in text or not (text.isascii() or _encodes_beyond_ascii(stream)):
+            import typer
+
+            typer.echo(text, nl=False, err=err)
+            return
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        if err:
+            raise
+        raise StdoutClosed from None
+
+
+def _encodes_beyond_ascii(stream: TextIO) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name != "ascii"
+    except LookupError:
+        return False
 
 
 def say_json(document: Any) -> None:

@@ -4,12 +4,9 @@ deactivated and deleted."""
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 from awsmfa_profiles.cli import defaults, prompts, render
-from awsmfa_profiles.cli.params import Code, EndpointUrl, Profile, Region, Timeout, aws_timeout
 from awsmfa_profiles.cli.render import note, relay, say
 from awsmfa_profiles.errors import ExitStatus, UsageError, command_line
 
@@ -18,21 +15,16 @@ if TYPE_CHECKING:
 
 
 def rotate(
-    name: Profile,
-    yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Go ahead without asking for confirmation.")
-    ] = False,
-    dry_run: Annotated[
-        bool,
-        typer.Option("--dry-run", help="Say what would be done; create, change or delete no key."),
-    ] = False,
-    code: Code = None,
-    region: Region = None,
-    endpoint_url: EndpointUrl = None,
-    timeout: Timeout = None,
+    name: str,
+    *,
+    yes: bool = False,
+    dry_run: bool = False,
+    code: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    timeout: str | None = None,
 ) -> int:
-    """Replace the long-term access key in [NAME-long-term]: create a new one, check that
-    AWS accepts it, save it, then deactivate and delete the old one."""
+    """Replace the long-term key of [NAME-long-term], asking first unless told not to."""
     from awsmfa_profiles import mfa
     from awsmfa_profiles.aws import connect as connect_to_aws
     from awsmfa_profiles.refresh import Refreshed
@@ -45,7 +37,7 @@ def rotate(
     from awsmfa_profiles.rotate import rotate as run_rotate
 
     # Resolved first: a bad value is refused before anything is read or sent.
-    connect = functools.partial(connect_to_aws, timeout=aws_timeout(timeout))
+    connect = functools.partial(connect_to_aws, timeout=defaults.aws_timeout(timeout))
 
     interactive = defaults.interactive()
     if not (yes or dry_run or interactive):
