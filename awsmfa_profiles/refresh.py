@@ -171,15 +171,47 @@ def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed |
     )
 
 
-def plan(
-    name: str, options: RefreshOptions, env: Environment, credentials: CredentialsFile
-) -> Plan | StillValid:
-    """Check everything that can be checked without AWS, so that no code is used up for a
-    refresh that could not be written; StillValid when no refresh is needed."""
+def still_valid(
+    name: str,
+    options: RefreshOptions,
+    *,
+    credentials_path: Path,
+    config_path: Path,
+    variables: Variables,
+    now: Callable[[], datetime],
+) -> StillValid | None:
+    """What refresh() answers before it reads the config file, asks for a code or loads
+    the AWS SDK: StillValid when [NAME] needs no new session, after the same checks; None
+    when it needs one."""
+    check_profile_name(name)
+    credentials = CredentialsFile.load(credentials_path)
+    checked = _check(name, options, config_path, variables, credentials)
+    return _still_valid(name, checked, options, credentials, now)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What the file, the options and aws-mfa's variables settle about a profile first."""
+
+    profile: LongTermProfile
+    kind: SessionKind
+    duration: timedelta
+    role_arn: str | None
+    session_name: str | None
+    external_id: str | None
+
+
+def _check(
+    name: str,
+    options: RefreshOptions,
+    config_path: Path,
+    variables: Variables,
+    credentials: CredentialsFile,
+) -> _Checked:
     check_profile_name(name)
     credentials.refuse_long_term_keys(name, refusing=_WILL_NOT_OVERWRITE)
     if not credentials.has_section(options.long_term_section or long_term_section(name)):
-        _refuse_role_profile(name, env.config_path)
+        _refuse_role_profile(name, config_path)
     profile = credentials.long_term(name, options.long_term_section)
     try:
         check_access_key_id(profile.access_key_id)
@@ -187,7 +219,7 @@ def plan(
         raise ConfigError(
             f"[{profile.section}] in {credentials.path}: {error.message}", hint=error.hint
         ) from None
-    role_arn = options.role_arn or profile.role_arn or env.variables.checked_role_arn()
+    role_arn = options.role_arn or profile.role_arn or variables.checked_role_arn()
     session_name = options.role_session_name or profile.settings.get("role_session_name")
     external_id = options.external_id or profile.settings.get("external_id") or None
     if role_arn is not None:
@@ -202,21 +234,45 @@ def plan(
         profile.settings,
         options.duration,
         kind,
-        fallback=env.variables.duration_setting,
+        fallback=variables.duration_setting,
     ).value
-    if not options.force:
-        within = renewal_margin(profile.section, profile.settings, options.within, kind).value
-        try:
-            stored = credentials.stored_session(name)
-        except ConfigError:
-            stored = None  # an unreadable expiration is renewed like a missing one
-        expires_at = None if stored is None else stored.expires_at
-        # A session recorded for another role (or for none) is not this one's to reuse.
-        if stored is None or not serves(stored.principal_arn, role_arn, file_role=profile.role_arn):
-            expires_at = None
-        if expires_at is not None and status(expires_at, env.now(), within) is Status.VALID:
-            return StillValid(expires_at)
+    return _Checked(profile, kind, duration, role_arn, session_name, external_id)
 
+
+def _still_valid(
+    name: str,
+    checked: _Checked,
+    options: RefreshOptions,
+    credentials: CredentialsFile,
+    now: Callable[[], datetime],
+) -> StillValid | None:
+    if options.force:
+        return None
+    profile = checked.profile
+    within = renewal_margin(profile.section, profile.settings, options.within, checked.kind).value
+    try:
+        stored = credentials.stored_session(name)
+    except ConfigError:
+        return None  # an unreadable expiration is renewed like a missing one
+    # A session recorded for another role (or for none) is not this one's to reuse.
+    if not serves(stored.principal_arn, checked.role_arn, file_role=profile.role_arn):
+        return None
+    expires_at = stored.expires_at
+    if expires_at is None or status(expires_at, now(), within) is not Status.VALID:
+        return None
+    return StillValid(expires_at)
+
+
+def plan(
+    name: str, options: RefreshOptions, env: Environment, credentials: CredentialsFile
+) -> Plan | StillValid:
+    """Check everything that can be checked without AWS, so that no code is used up for a
+    refresh that could not be written; StillValid when no refresh is needed."""
+    checked = _check(name, options, env.config_path, env.variables, credentials)
+    valid = _still_valid(name, checked, options, credentials, env.now)
+    if valid is not None:
+        return valid
+    profile, role_arn = checked.profile, checked.role_arn
     config = aws_config.profile_settings(env.config_path, name)
     # --code beats mfa_process, which beats the prompt (aws-vault's order).
     mfa_process = profile.settings.get("mfa_process") or config.get("mfa_process") or None
@@ -244,11 +300,11 @@ def plan(
     )
     return Plan(
         profile=profile,
-        kind=kind,
-        duration=duration,
+        kind=checked.kind,
+        duration=checked.duration,
         role_arn=role_arn,
-        session_name=session_name,
-        external_id=external_id,
+        session_name=checked.session_name,
+        external_id=checked.external_id,
         device=device,
         mfa_process=mfa_process,
         process_source=process_source,

@@ -1,5 +1,6 @@
-"""The command line: adapters that call a use case and render its result, and the typer
-app that parses for them. The only part of awsmfa that prints, prompts or exits."""
+"""The command line: adapters that call a use case and render its result, the typer app
+that parses for them, and the fast path that answers the commonest invocations without
+typer. The only part of awsmfa that prints, prompts or exits."""
 
 from __future__ import annotations
 
@@ -26,16 +27,21 @@ class Invocation:
 def main(argv: list[str] | None = None) -> int:
     """The `awsmfa` command: run it with `argv` (default: the process's), return the status.
 
-    This is the one error boundary: every outcome of a run becomes one message and one
-    exit status here, and nowhere else.
+    This is the one error boundary: every outcome of a run, on either path, becomes one
+    message and one exit status here, and nowhere else.
     """
-    from awsmfa_profiles.cli.app import run
+    from awsmfa_profiles.cli import fast
 
     args = list(sys.argv[1:] if argv is None else argv)
     invocation = Invocation()
     forget_replaced_files()
     try:
-        return run(args, invocation)
+        status = fast.answer(args)
+        if status is None:
+            from awsmfa_profiles.cli.app import run
+
+            status = run(args, invocation)
+        return status
     except AwsmfaError as error:
         return _report(error, invocation)
     except (KeyboardInterrupt, EOFError):

@@ -1,5 +1,6 @@
 """The typer app: the commands declared in cli/commands.py, the options before them
-(--version, --debug, shell completion), and the answers to a completion script."""
+(--version, --debug, shell completion), and the answers to a completion script. It runs
+every invocation the fast path does not answer."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The command line, declared once: every command's arguments, options and help, for
 typer (Annotated style). Each command hands its values to its adapter, which imports no
-typer, so that the adapters can also run without it."""
+typer, so that the fast path (cli/fast.py) can run the same adapters without it."""
 
 from __future__ import annotations
 

@@ -159,6 +159,30 @@ def _refresh_many(
     return max(result.exit_status for result in results)
 
 
+def report_if_still_valid(name: str, *, within: str | None = None) -> bool:
+    """`refresh NAME` when there is nothing to do: say so, as refresh() does, and return
+    True; return False, having printed nothing, when a new session is needed."""
+    from awsmfa_profiles.compat import Variables
+    from awsmfa_profiles.refresh import RefreshOptions, still_valid
+
+    defaults.aws_timeout(None)  # refresh() refuses a bad $AWSMFA_TIMEOUT first
+    options = RefreshOptions(within=defaults.duration(within, "--within"))
+    credentials_path = defaults.credentials_path()
+    outcome = still_valid(
+        name,
+        options,
+        credentials_path=credentials_path,
+        config_path=defaults.config_path(),
+        variables=Variables.read(os.environ),
+        now=defaults.utc_now,
+    )
+    if outcome is None:
+        return False
+    _report(name, outcome, credentials_path, defaults.utc_now())
+    _shadowing_note()
+    return True
+
+
 def _report(
     name: str,
     outcome: Refreshed | StillValid,

@@ -33,6 +33,11 @@ class StdoutClosed(Exception):
     """stdout's reader went away (`awsmfa check | head -1`): nothing more can be said."""
 
 
+# While the fast path answers (cli/fast.py), output waits here: a run it hands on to
+# typer after all has then printed nothing. (True: stderr, text.)
+_held: list[tuple[bool, str]] | None = None
+
+
 def say(text: str, *, newline: bool = True) -> None:
     """A result: stdout, which scripts and `> log` capture."""
     _write(text + "\n" if newline else text, err=False)
@@ -52,8 +57,26 @@ def show_version() -> None:
     say(f"awsmfa {__version__}")
 
 
+def hold_output() -> None:
+    """Keep what say(), note() and relay() write until release_output()."""
+    global _held
+    _held = []
+
+
+def release_output(*, write: bool) -> None:
+    """Write what was held back, in order, or drop it; then write directly again."""
+    global _held
+    held, _held = _held or [], None
+    if write:
+        for err, text in held:
+            _write(text, err=err)
+
+
 def _write(text: str, *, err: bool) -> None:
     """Write as typer.echo (click.echo) does, without importing typer for it."""
+    if _held is not None:
+        _held.append((err, text))
+        return
     stream: TextIO | None = sys.stderr if err else sys.stdout
     if stream is None:  # no stream to write to (pythonw), which click.echo allows too
         return
