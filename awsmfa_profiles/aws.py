@@ -7,14 +7,12 @@ s3transfer and its own session layer to every refresh.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from awsmfa_profiles import __version__
 from awsmfa_profiles.errors import (
@@ -59,8 +57,7 @@ _ARN = re.compile(r"arn:[!-~]+", re.ASCII)
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class AwsTarget:
+class AwsTarget(NamedTuple):
     """Where requests go: the region, an explicit endpoint, and whose config settings apply."""
 
     region: str = DEFAULT_REGION
@@ -99,8 +96,7 @@ class Aws(Protocol):
     def delete_access_key(self, user_name: str, access_key_id: str) -> None: ...
 
 
-@dataclass(frozen=True)
-class RoleRequest:
+class RoleRequest(NamedTuple):
     role_arn: str
     session_name: str
     duration: timedelta
@@ -604,7 +600,7 @@ def _session_from(action: str, response: Any) -> Session:
             f"the answer to {action} holds a session whose expiration {error}",
             hint="Check that --endpoint-url / AWS_ENDPOINT_URL points at AWS STS.",
         ) from None
-    return dataclasses.replace(session, expires_at=in_range.replace(microsecond=0))
+    return session._replace(expires_at=in_range.replace(microsecond=0))
 
 
 def _utc(moment: object) -> datetime | None:

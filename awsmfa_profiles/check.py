@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from awsmfa_profiles.credentials_file import (
     CredentialsFile,
@@ -26,8 +26,7 @@ from awsmfa_profiles.settings import profile_margin
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True)
-class ProfileStatus:
+class ProfileStatus(NamedTuple):
     profile: str
     status: Status
     expires_at: datetime | None

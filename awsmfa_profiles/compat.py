@@ -9,8 +9,8 @@ written in the file is what `doctor` and every other tool see.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from awsmfa_profiles.errors import ConfigError, UsageError
 from awsmfa_profiles.settings import Setting
@@ -21,8 +21,7 @@ ROLE = "MFA_ASSUME_ROLE"
 _UNSET = "it is aws-mfa's variable, set in your shell; fix it, or `unset {}`"
 
 
-@dataclass(frozen=True)
-class Variables:
+class Variables(NamedTuple):
     """aws-mfa's variables as the environment sets them; empty means unset, as in aws-mfa."""
 
     device: str | None = None

@@ -7,18 +7,16 @@ key order, a UTF-8 byte order mark and CRLF line endings included.
 
 from __future__ import annotations
 
-import copy
 import enum
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from awsmfa_profiles.durable import decode_text, read_regular_file, write_atomically
 from awsmfa_profiles.errors import ConfigError, UsageError, command_line
 from awsmfa_profiles.ini import DEFAULT_SECTION, IniError, Section, scan, split_lines
-from awsmfa_profiles.keys import LongTermKeys
+from awsmfa_profiles.keys import LongTermKeys, mask
 from awsmfa_profiles.session import (
     ROLE_SESSION,
     USER_SESSION,
@@ -101,18 +99,21 @@ class KeysConflict(enum.Enum):
     IN_BOTH = "in both"  # [NAME-long-term] holds keys too: one of the two must go
 
 
-@dataclass(frozen=True)
-class LongTermProfile:
+class LongTermProfile(NamedTuple):
     """The long-term keys of `[NAME-long-term]` and every other setting found there."""
 
     name: str
     access_key_id: str
-    secret_access_key: str = field(repr=False)
-    settings: dict[str, str] = field(default_factory=dict)
+    secret_access_key: str
+    settings: dict[str, str]
     # The section, when aws-mfa's suffix options name another than [NAME-long-term].
     section_name: str | None = None
     # role_arn, or aws-mfa's assume_role, which means the same.
     role_arn: str | None = None
+
+    def __repr__(self) -> str:
+        # The secret stays out; the key ID is named as everywhere else, by its end.
+        return f"LongTermProfile({self.name!r}, {mask(self.access_key_id)})"
 
     @property
     def section(self) -> str:
@@ -126,8 +127,7 @@ class LongTermProfile:
         return LongTermKeys(self.access_key_id, self.secret_access_key, f"[{self.section}]")
 
 
-@dataclass(frozen=True)
-class StoredSession:
+class StoredSession(NamedTuple):
     """What `[NAME]` holds: whether a session token is there, and until when it is good."""
 
     has_token: bool
@@ -601,6 +601,8 @@ class CredentialsFile:
 
     def preview(self, name: str, *, remember_device: bool, long_term: str | None = None) -> None:
         """Raise ConfigError now, before a code is used up, if a session could not be written."""
+        import copy
+
         # Whether a principal is recorded or taken out is known only after STS answers.
         taken_out = [None] if self.get(name, PRINCIPAL_KEY) is not None else []
         for principal in (_PLACEHOLDER_PRINCIPAL, *taken_out):

@@ -6,7 +6,7 @@ else. A line holds one of our keys exactly when python-dotenv would read it so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Values made only of these need no quotes, for python-dotenv nor for a shell; AWS keys,
 # tokens and ISO 8601 times always are.
@@ -42,8 +42,7 @@ def dotenv_quote(value: str) -> str:
 # The .env merge.
 
 
-@dataclass(frozen=True)
-class _Binding:
+class _Binding(NamedTuple):
     """One statement of a .env file as python-dotenv splits it, with where its parts are."""
 
     key: str | None  # None: a comment, or a line python-dotenv cannot read (error)

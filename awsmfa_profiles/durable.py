@@ -11,7 +11,6 @@ import contextlib
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,6 +98,8 @@ def write_atomically(path: Path, text: str) -> int | None:
     previous_mode = None if info is None else stat.S_IMODE(info.st_mode)
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        import tempfile  # writers only: importing it costs every reader about 3 ms
+
         handle, temp_name = tempfile.mkstemp(
             dir=target.parent, prefix=temp_prefix(target), suffix=TEMP_SUFFIX
         )
@@ -241,6 +242,8 @@ def check_writable(path: Path, *, lock_file: bool = True) -> None:
                     target.with_name(target.name + ".lock"), os.O_RDWR | os.O_CREAT, SECURE_MODE
                 )
             )
+        import tempfile
+
         handle, probe = tempfile.mkstemp(dir=place, prefix=temp_prefix(target), suffix=TEMP_SUFFIX)
         os.close(handle)
         os.unlink(probe)

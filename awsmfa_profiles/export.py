@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import json
 import os
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
-from awsmfa_profiles.dotenv import dotenv_quote, merge_dotenv
 from awsmfa_profiles.errors import ConfigError, SessionUnavailable, UsageError, command_line
 from awsmfa_profiles.session import (
     Session,
@@ -30,8 +28,7 @@ class Format(str, enum.Enum):
     JSON = "json"
 
 
-@dataclass(frozen=True)
-class Current:
+class Current(NamedTuple):
     """A session that is still valid, and whether it is within the expiring margin."""
 
     session: Session
@@ -160,6 +157,7 @@ def write_output(
 
     env and dotenv merge into what the file holds; json, a single document, replaces it.
     """
+    from awsmfa_profiles.dotenv import merge_dotenv
     from awsmfa_profiles.durable import locked, write_atomically
 
     read_output(path, aws_files=aws_files)  # refused before the lock, if it must be
@@ -185,6 +183,8 @@ def write_output(
 
 
 def _refuse_to_replace_foreign_json(path: Path, existing: str) -> None:
+    import json
+
     if not existing.strip():
         return
     try:
@@ -228,8 +228,13 @@ def credential_process(session: Session) -> dict[str, object]:
 
 def render(session: Session, fmt: Format) -> str:
     """What `awsmfa export` prints: shell lines, .env lines or credential_process JSON."""
+    # Each format imports what it alone needs: export runs as a credential_process.
     if fmt is Format.JSON:
+        import json
+
         return json.dumps(credential_process(session), indent=2) + "\n"
     if fmt is Format.ENV:
         return "".join(f"export {key}={shlex.quote(value)}\n" for key, value in variables(session))
+    from awsmfa_profiles.dotenv import dotenv_quote
+
     return "".join(f"{key}={dotenv_quote(value)}\n" for key, value in variables(session))

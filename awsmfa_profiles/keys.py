@@ -5,8 +5,8 @@ AWS adapter and the use cases."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from awsmfa_profiles.errors import UsageError
 from awsmfa_profiles.session import parse_duration
@@ -27,8 +27,7 @@ def is_temporary(key_id: str) -> bool:
     return key_id.strip().startswith(TEMPORARY_PREFIX)
 
 
-@dataclass(frozen=True)
-class LongTermKeys:
+class LongTermKeys(NamedTuple):
     access_key_id: str
     secret_access_key: str
     source: str  # how to name them in messages, e.g. "[dev-long-term]"
@@ -37,13 +36,12 @@ class LongTermKeys:
         return f"LongTermKeys({mask(self.access_key_id)}, source={self.source!r})"
 
 
-@dataclass(frozen=True)
-class SessionKeys:
+class SessionKeys(NamedTuple):
     """The keys of an MFA session, for requests that a policy allows only with MFA."""
 
     access_key_id: str
-    secret_access_key: str = field(repr=False)
-    session_token: str = field(repr=False)
+    secret_access_key: str
+    session_token: str
     profile: str  # the section that holds them
 
     @property
@@ -58,8 +56,7 @@ class SessionKeys:
 SigningKeys = LongTermKeys | SessionKeys
 
 
-@dataclass(frozen=True)
-class AccessKeyInfo:
+class AccessKeyInfo(NamedTuple):
     """One access key of an IAM user, as IAM lists it (never with its secret)."""
 
     access_key_id: str
@@ -67,20 +64,18 @@ class AccessKeyInfo:
     created_at: datetime | None
 
 
-@dataclass(frozen=True)
-class NewAccessKey:
+class NewAccessKey(NamedTuple):
     """A key IAM has just created: the only moment its secret can be had."""
 
     access_key_id: str
-    secret_access_key: str = field(repr=False)
+    secret_access_key: str
     created_at: datetime
 
     def __repr__(self) -> str:
         return f"NewAccessKey({mask(self.access_key_id)})"
 
 
-@dataclass(frozen=True)
-class LastUse:
+class LastUse(NamedTuple):
     """When and where IAM last saw a key used; `at` None when it never was."""
 
     at: datetime | None
@@ -96,8 +91,7 @@ MAX_AGE_SETTING = "max_key_age"
 DEFAULT_MAX_KEY_AGE = timedelta(days=90)
 
 
-@dataclass(frozen=True)
-class KeyAge:
+class KeyAge(NamedTuple):
     created_at: datetime
     age: timedelta
     limit: timedelta

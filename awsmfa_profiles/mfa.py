@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from awsmfa_profiles.errors import ConfigError, UsageError, command_line
 
@@ -119,8 +118,7 @@ def is_totp_device(serial: str) -> bool:
     return ":u2f/" not in serial
 
 
-@dataclass(frozen=True)
-class Discovered:
+class Discovered(NamedTuple):
     """The MFA device found for the keys, and who the keys belong to."""
 
     device: str

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from awsmfa_profiles import aws_config
-from awsmfa_profiles.aws import Aws, AwsTarget, Connect, RoleRequest
 from awsmfa_profiles.compat import Variables
 from awsmfa_profiles.credentials_file import (
     PRINCIPAL_KEY,
@@ -19,7 +17,6 @@ from awsmfa_profiles.credentials_file import (
     check_profile_name,
     long_term_section,
 )
-from awsmfa_profiles.durable import check_writable, locked
 from awsmfa_profiles.errors import (
     AwsError,
     AwsmfaError,
@@ -30,18 +27,13 @@ from awsmfa_profiles.errors import (
     WriteFailed,
     command_line,
 )
-from awsmfa_profiles.export import Format, current_session, read_output, write_output
 from awsmfa_profiles.keys import check_access_key_id
 from awsmfa_profiles.mfa import (
-    AskCode,
-    ChooseDevice,
     check_device,
     check_external_id,
     check_role_arn,
     check_role_session_name,
-    discover_device,
 )
-from awsmfa_profiles.mfa_process import Relay, run_mfa_process
 from awsmfa_profiles.session import (
     ROLE_SESSION,
     USER_SESSION,
@@ -54,12 +46,18 @@ from awsmfa_profiles.session import (
 )
 from awsmfa_profiles.settings import renewal_margin, session_length
 
+# What talks to AWS, reads the config file or writes files is imported where it is used,
+# so that still_valid(), a login script's refresh with nothing to do, loads none of it.
+if TYPE_CHECKING:
+    from awsmfa_profiles.aws import Aws, AwsTarget, Connect
+    from awsmfa_profiles.mfa import AskCode, ChooseDevice
+    from awsmfa_profiles.mfa_process import Relay
+
 _WILL_NOT_OVERWRITE = "awsmfa will not overwrite them"
 CODE_ATTEMPTS = 3
 
 
-@dataclass(frozen=True)
-class RefreshOptions:
+class RefreshOptions(NamedTuple):
     force: bool = False
     within: timedelta | None = None  # None: the margin of the session kind
     duration: timedelta | None = None  # None: the default of the session kind
@@ -74,13 +72,11 @@ class RefreshOptions:
     long_term_section: str | None = None  # None: [NAME-long-term]; else as aws-mfa names it
 
 
-@dataclass(frozen=True)
-class StillValid:
+class StillValid(NamedTuple):
     expires_at: datetime
 
 
-@dataclass(frozen=True)
-class Refreshed:
+class Refreshed(NamedTuple):
     session: Session
     device: str
     remembered_device: bool
@@ -89,8 +85,7 @@ class Refreshed:
     long_term_section: str | None = None  # where a remembered device went; None: [NAME-long-term]
 
 
-@dataclass(frozen=True)
-class Environment:
+class Environment(NamedTuple):
     """What refresh needs from the outside world, resolved at the edge."""
 
     credentials_path: Path
@@ -102,11 +97,10 @@ class Environment:
     # Shows mfa_process's stderr as it comes (a YubiKey's "Touch your YubiKey...").
     relay_process_stderr: Relay | None = None
     # aws-mfa's, used where no option or file says.
-    variables: Variables = field(default_factory=Variables)
+    variables: Variables = Variables()
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """Everything about one profile's refresh that is known before AWS is asked."""
 
     profile: LongTermProfile
@@ -126,6 +120,11 @@ class Plan:
 
 
 def refresh(name: str, options: RefreshOptions, env: Environment) -> Refreshed | StillValid:
+    from awsmfa_profiles.durable import check_writable, locked
+    from awsmfa_profiles.export import read_output
+    from awsmfa_profiles.mfa import discover_device
+    from awsmfa_profiles.mfa_process import run_mfa_process
+
     check_profile_name(name)
     if options.dotenv is not None:
         # Refused now, before a code is asked for, if it could never be updated.
@@ -189,8 +188,7 @@ def still_valid(
     return _still_valid(name, checked, options, credentials, now)
 
 
-@dataclass(frozen=True)
-class _Checked:
+class _Checked(NamedTuple):
     """What the file, the options and aws-mfa's variables settle about a profile first."""
 
     profile: LongTermProfile
@@ -272,6 +270,9 @@ def plan(
     valid = _still_valid(name, checked, options, credentials, env.now)
     if valid is not None:
         return valid
+    from awsmfa_profiles import aws_config
+    from awsmfa_profiles.durable import check_writable
+
     profile, role_arn = checked.profile, checked.role_arn
     config = aws_config.profile_settings(env.config_path, name)
     # --code beats mfa_process, which beats the prompt (aws-vault's order).
@@ -316,6 +317,8 @@ def request_session(
     aws: Aws, planned: Plan, device: str, user_name: str | None, code: str
 ) -> Session:
     """The one STS call a code is spent on: GetSessionToken, or AssumeRole for a role."""
+    from awsmfa_profiles.aws import RoleRequest
+
     if planned.role_arn is None:
         return aws.get_session_token(serial=device, code=code, duration=planned.duration)
     role = RoleRequest(
@@ -365,6 +368,8 @@ def update_dotenv(
     the looser mode the file had, if any. The credentials file is saved by then, so a
     failure says so, and how to finish without a new code.
     """
+    from awsmfa_profiles.export import Format, current_session, write_output
+
     if isinstance(outcome, Refreshed):
         session = outcome.session
     else:
@@ -415,6 +420,8 @@ def _user_principal(previous: str | None, found: str | None, device: str) -> str
 
 def _refuse_role_profile(name: str, config_path: Path) -> None:
     """A role profile of the config file has no keys of its own: its session is the source's."""
+    from awsmfa_profiles import aws_config
+
     try:
         role = aws_config.role_profile(config_path, name)
     except ConfigError:
@@ -434,6 +441,8 @@ def _configured_device(
     profile: LongTermProfile, config: dict[str, str], config_path: Path
 ) -> str | None:
     """The device the files name, checked like --device, with where it was found."""
+    from awsmfa_profiles import aws_config
+
     device = aws_config.configured_device(profile, config)
     if device is None:
         return None

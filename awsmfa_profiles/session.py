@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 _DURATION_PART = re.compile(r"(\d+)([smhd]?)")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -18,14 +18,16 @@ EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc)
 LATEST = datetime(9999, 12, 30, 23, 59, 59, tzinfo=timezone.utc)
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     """Temporary credentials from STS; secrets are kept out of repr."""
 
     access_key_id: str
-    secret_access_key: str = field(repr=False)
-    session_token: str = field(repr=False)
+    secret_access_key: str
+    session_token: str
     expires_at: datetime
+
+    def __repr__(self) -> str:
+        return f"Session(access_key_id={self.access_key_id!r}, expires_at={self.expires_at!r})"
 
 
 # Credentials in these variables win over every profile in AWS tools: an old script's
@@ -44,8 +46,7 @@ def shadowing_variables(environ: Mapping[str, str]) -> list[str]:
     return [variable for variable in SHADOWING_VARIABLES if environ.get(variable)]
 
 
-@dataclass(frozen=True)
-class SessionKind:
+class SessionKind(NamedTuple):
     """What STS call a profile uses: its default and longest session, and its renewal margin."""
 
     label: str

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from awsmfa_profiles.credentials_file import CredentialsFile, long_term_section
 from awsmfa_profiles.errors import ConfigError, UsageError
@@ -16,8 +16,7 @@ DURATION_KEY = "duration"
 WITHIN_KEY = "within"
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """A value, and where it came from in words: `--duration`, `duration in [x-long-term]`."""
 
     value: timedelta

@@ -3,7 +3,6 @@ several profiles (or --all) in one run, one code per MFA device."""
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 import os
@@ -91,7 +90,7 @@ def refresh(
         # aws-mfa's section names: the session's section is the name reported from here on.
         session_name, long_term = suffixed_sections(names[0], long_term_suffix, short_term_suffix)
         names = [session_name]
-        options = dataclasses.replace(options, long_term_section=long_term)
+        options = options._replace(long_term_section=long_term)
     interactive = defaults.interactive()
     credentials_path = defaults.credentials_path()
     env = Environment(

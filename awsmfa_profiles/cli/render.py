@@ -3,7 +3,6 @@ writes), and the wording of results that several commands share."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -108,6 +107,8 @@ def _encodes_beyond_ascii(stream: TextIO) -> bool:
 
 
 def say_json(document: Any) -> None:
+    import json
+
     say(json.dumps(document, indent=2))
 
 
