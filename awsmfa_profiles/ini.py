@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 
-_COMMENT_PREFIXES = ("#", ";")
 DEFAULT_SECTION = "DEFAULT"
 
 
@@ -93,18 +92,22 @@ def _scan(lines: list[str]) -> list[Section]:
     known_keys: dict[str, str] = {}
     for index, line in enumerate(lines):
         stripped = line.strip()
-        if not stripped or stripped.startswith(_COMMENT_PREFIXES):
-            # A blank line inside a value belongs to it; a comment line belongs to nothing.
-            if not stripped and key:
+        if not stripped:
+            # A blank line inside a value belongs to it.
+            if key:
                 values[key] += "\n"
             continue
-        indent = len(line) - len(line.lstrip())
+        first = stripped[0]
+        if first == "#" or first == ";":
+            continue  # a comment line belongs to nothing
+        # A line that starts with its first non-blank character is not indented.
+        indent = 0 if line[0] == first else len(line) - len(line.lstrip())
         if key and indent > indent_level:
             values[key] += "\n" + stripped
             continue
         indent_level = indent
         # `\[(?P<header>.+)\]`: up to the last `]`, with at least one character inside.
-        closing = stripped.rfind("]") if stripped.startswith("[") else -1
+        closing = stripped.rfind("]") if first == "[" else -1
         if closing > 1:
             name = stripped[1:closing]
             if name in by_name and name != DEFAULT_SECTION:
@@ -122,20 +125,19 @@ def _scan(lines: list[str]) -> list[Section]:
             raise IniError("no-section", index + 1)
         # `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: the key ends at the first
         # delimiter of the two.
-        delimiter = stripped.find("=")
-        colon = stripped.find(":", 0, delimiter if delimiter >= 0 else len(stripped))
-        if colon >= 0:
-            delimiter = colon
-        if delimiter < 0:
+        option, delimiter, value = stripped.partition("=")
+        if ":" in option:
+            option, delimiter, value = stripped.partition(":")
+        if not delimiter:
             syntax_error = syntax_error or IniError("syntax", index + 1, section=current.name)
             continue
-        key = stripped[:delimiter].rstrip().lower()
+        key = option.rstrip().lower()
         key = known_keys.setdefault(key, key)
         if not key:
             syntax_error = syntax_error or IniError("syntax", index + 1, section=current.name)
         if key in values:
             raise IniError("duplicate-key", index + 1, section=current.name, key=key)
-        values[key] = stripped[delimiter + 1 :].strip()
+        values[key] = value.strip()
     if syntax_error is not None:
         raise syntax_error
     for position, section in enumerate(sections):
