@@ -1,5 +1,5 @@
 import sys
 
-from awsmfa_profiles.cli import main
+from awsmfa_profiles.cli import console
 
-sys.exit(main())
+sys.exit(console())

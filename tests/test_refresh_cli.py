@@ -70,6 +70,37 @@ def test_next_forced_refresh_makes_exactly_one_request(
     assert aws.requests == ["GetSessionToken"]
 
 
+def test_a_forced_refresh_reads_the_credentials_file_twice(
+    aws: FakeAws, user: IamUser, credentials_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once to plan, once under the lock to keep an edit made while STS answered; the
+    second read is parsed again only when a byte changed."""
+    from awsmfa_profiles import durable, ini
+
+    credentials_file.write_text(long_term_text(user))
+    assert run_cli("refresh", "dev", "--code", "123456").exit_code == 0
+    reads: list[Path] = []
+    parses: list[str] = []
+    read, parse = durable.read_regular_file, ini.scan
+
+    def counted_read(path: Path, *, fix: str) -> tuple[bytes, int] | None:
+        reads.append(path)
+        return read(path, fix=fix)
+
+    def counted_parse(lines: list[str]) -> list[ini.Section]:
+        parses.append("".join(lines))
+        return parse(lines)
+
+    # As the file model imported them.
+    monkeypatch.setattr("awsmfa_profiles.credentials_file.read_regular_file", counted_read)
+    monkeypatch.setattr("awsmfa_profiles.credentials_file.scan", counted_parse)
+    result = run_cli("refresh", "dev", "--code", "654321", "--force")
+    assert result.exit_code == 0, result.output
+    assert reads == [credentials_file, credentials_file]
+    # Parsed whole once; the scans of edited sections alone check what will be written.
+    assert [text for text in parses if "[dev-long-term]" in text and "[dev]" in text] == [parses[0]]
+
+
 def test_a_valid_session_is_kept_without_prompt_or_request(
     aws: FakeAws, user: IamUser, credentials_file: Path
 ) -> None:

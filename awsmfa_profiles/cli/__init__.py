@@ -5,6 +5,7 @@ typer. The only part of awsmfa that prints, prompts or exits."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 
@@ -53,6 +54,26 @@ def main(argv: list[str] | None = None) -> int:
         return ExitStatus.FAILED
     except Exception as error:
         return _unexpected(error, invocation)
+
+
+def console() -> int:
+    """The installed `awsmfa` command and `python -m awsmfa_profiles`: main() in a process
+    that ends with it, run without the cyclic garbage collector.
+
+    Most of what a run allocates lives until the process ends: modules and, once AWS is
+    called, botocore's decoded JSON models, hundreds of thousands of containers. Their
+    numbers set the collector off again and again, to walk them all for nothing, and the
+    interpreter walks them once more as it exits: a quarter of a forced refresh (README,
+    Performance). Reference counting still frees everything else at once; the few cycles
+    left (about 0.2 MB per AWS client) go with the process, which ends within minutes.
+    Frozen, what is left is skipped by the collections at exit; files are written and
+    synced before then, and the interpreter still runs atexit and flushes stdout.
+    """
+    gc.disable()
+    try:
+        return main()
+    finally:
+        gc.freeze()
 
 
 def _report(error: AwsmfaError, invocation: Invocation) -> int:
