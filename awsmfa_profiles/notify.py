@@ -7,12 +7,9 @@ import os
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from awsmfa_profiles.check import ProfileStatus
 from awsmfa_profiles.programs import Run, first_line
-from awsmfa_profiles.session import Status, describe_duration
 
 NOTIFY_TIMEOUT = 10.0
 
@@ -27,30 +24,6 @@ class Notice:
 class Notified:
     notifier: str | None  # None: neither program is on PATH, so output only
     problems: list[str]
-
-
-def notices_for(results: list[ProfileStatus], now: datetime) -> list[Notice]:
-    """One notice for each profile that needs a refresh; none when all are valid."""
-    notices = []
-    for result in results:
-        if result.status is Status.ERROR:
-            notices.append(Notice("awsmfa check failed", result.problem or result.profile))
-            continue
-        if not result.status.needs_refresh:
-            continue
-        if result.expires_at is None:
-            state = "has no session yet"
-        elif result.status is Status.EXPIRED:
-            state = f"expired {describe_duration(now - result.expires_at)} ago"
-        else:
-            state = f"expires in {describe_duration(result.expires_at - now)}"
-        notices.append(
-            Notice(
-                title=f"AWS profile {result.profile} {state}",
-                body=f"Run: {result.action}",
-            )
-        )
-    return notices
 
 
 def notifier_command(

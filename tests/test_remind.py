@@ -19,6 +19,7 @@ from helpers import Result, run_cli
 
 from awsmfa_profiles import crontab, notify
 from awsmfa_profiles.check import ProfileStatus
+from awsmfa_profiles.cli.render import notices_for
 from awsmfa_profiles.errors import ReminderError, UsageError
 from awsmfa_profiles.notify import Notice
 from awsmfa_profiles.programs import Completed
@@ -560,7 +561,7 @@ def test_notices_name_the_profile_and_the_command() -> None:
             action="awsmfa refresh 'my profile'",
         ),
     ]
-    assert notify.notices_for(results, NOW) == [
+    assert notices_for(results, NOW) == [
         Notice("AWS profile my profile expires in 30m 00s", "Run: awsmfa refresh 'my profile'")
     ]
 

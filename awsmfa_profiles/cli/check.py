@@ -65,7 +65,8 @@ def _notify_desktop(
 ) -> None:
     import shutil
 
-    from awsmfa_profiles.notify import Notice, notices_for, notify
+    from awsmfa_profiles.cli.render import notices_for
+    from awsmfa_profiles.notify import Notice, notify
     from awsmfa_profiles.programs import run_command
 
     notices = notices_for(results, now)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from awsmfa_profiles.check import ProfileStatus
     from awsmfa_profiles.doctor import Finding
+    from awsmfa_profiles.notify import Notice
     from awsmfa_profiles.refresh import Refreshed
     from awsmfa_profiles.refresh_many import ProfileResult
     from awsmfa_profiles.rotate import Plan, Progress, Rotated
@@ -331,3 +332,33 @@ def rotation_result(outcome: Rotated) -> str:
 
 def _seconds(span: timedelta) -> str:
     return f"{span.total_seconds():.0f} s"
+
+
+# check --notify
+
+
+def notices_for(results: list[ProfileStatus], now: datetime) -> list[Notice]:
+    """`check --notify`'s desktop notices: one for each profile that needs a refresh or
+    could not be checked; none when all are valid."""
+    from awsmfa_profiles.notify import Notice
+
+    notices = []
+    for result in results:
+        if result.status is Status.ERROR:
+            notices.append(Notice("awsmfa check failed", result.problem or result.profile))
+            continue
+        if not result.status.needs_refresh:
+            continue
+        if result.expires_at is None:
+            state = "has no session yet"
+        elif result.status is Status.EXPIRED:
+            state = f"expired {describe_duration(now - result.expires_at)} ago"
+        else:
+            state = f"expires in {describe_duration(result.expires_at - now)}"
+        notices.append(
+            Notice(
+                title=f"AWS profile {result.profile} {state}",
+                body=f"Run: {result.action}",
+            )
+        )
+    return notices
